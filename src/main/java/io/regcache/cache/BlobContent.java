@@ -1,0 +1,126 @@
+package io.regcache.cache;
+
+import io.regcache.oci.Digest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * The bytes of a blob, ready to be written to a client: either a verified file on disk or a
+ * download in progress that is tailed as it grows. Size is -1 only for a download whose upstream
+ * did not announce a length.
+ */
+public abstract sealed class BlobContent {
+    static final int CHUNK = 256 * 1024;
+
+    private final Digest digest;
+    private final long size;
+
+    private BlobContent(Digest digest, long size) {
+        this.digest = digest;
+        this.size = size;
+    }
+
+    public Digest digest() {
+        return digest;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** The verified file, when the blob is complete on disk (for zero-copy senders). */
+    public abstract Optional<Path> file();
+
+    /**
+     * Writes {@code length} bytes from {@code offset} (length -1: to the end). Throws if the
+     * content turns out to be wrong; the response must then be aborted, not completed.
+     */
+    public abstract void writeTo(long offset, long length, OutputStream out) throws IOException;
+
+    static BlobContent ofFile(Digest digest, Path file, long size) {
+        return new OnDisk(digest, file, size);
+    }
+
+    static BlobContent ofDownload(BlobDownload download, long size) {
+        return new InFlight(download, size);
+    }
+
+    static final class OnDisk extends BlobContent {
+        private final Path file;
+
+        OnDisk(Digest digest, Path file, long size) {
+            super(digest, size);
+            this.file = file;
+        }
+
+        @Override
+        public Optional<Path> file() {
+            return Optional.of(file);
+        }
+
+        @Override
+        public void writeTo(long offset, long length, OutputStream out) throws IOException {
+            long end = length < 0 ? size() : offset + length;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                copy(ch, offset, end, out);
+            }
+        }
+    }
+
+    static final class InFlight extends BlobContent {
+        private final BlobDownload download;
+
+        InFlight(BlobDownload download, long size) {
+            super(download.digest, size);
+            this.download = download;
+        }
+
+        @Override
+        public Optional<Path> file() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void writeTo(long offset, long length, OutputStream out) throws IOException {
+            long end = length < 0 ? Long.MAX_VALUE : offset + length;
+            try (FileChannel ch = download.open()) {
+                long pos = offset;
+                while (pos < end) {
+                    long limit;
+                    try {
+                        limit = download.awaitReadable(pos);
+                    } catch (RuntimeException e) {
+                        throw new IOException("blob " + digest() + " download failed: " + e.getMessage(), e);
+                    }
+                    if (limit < 0) {
+                        break;
+                    }
+                    long stop = Math.min(limit, end);
+                    copy(ch, pos, stop, out);
+                    out.flush(); // clients see bytes as they arrive, not when a buffer fills
+                    pos = stop;
+                }
+            }
+        }
+    }
+
+    static void copy(FileChannel ch, long from, long to, OutputStream out) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(to - from, 1)));
+        long pos = from;
+        while (pos < to) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), to - pos));
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("blob file ended early at " + pos);
+            }
+            out.write(buf.array(), 0, n);
+            pos += n;
+        }
+    }
+}

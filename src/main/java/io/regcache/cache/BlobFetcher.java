@@ -1,0 +1,272 @@
+package io.regcache.cache;
+
+import io.regcache.oci.Digest;
+import io.regcache.oci.RepositoryName;
+import io.regcache.store.BlobStore;
+import io.regcache.upstream.Access;
+import io.regcache.upstream.Upstream;
+import io.regcache.upstream.UpstreamException;
+import io.regcache.upstream.UpstreamResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Downloads blobs from upstreams, one download per digest however many clients ask. A download
+ * runs on its own worker thread, so a client that disconnects does not stop it; it survives
+ * dropped connections by resuming with a Range request from the last byte written (or by starting
+ * over, comparing what it already has), retries transient failures with backoff, and commits the
+ * blob to the store only when size and digest are right.
+ */
+final class BlobFetcher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BlobFetcher.class.getName());
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final BlobStore store;
+    private final Duration stallTimeout;
+    private final ConcurrentHashMap<Digest, BlobDownload> inFlight = new ConcurrentHashMap<>();
+    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers;
+    private final ScheduledExecutorService watchdog;
+
+    BlobFetcher(BlobStore store, Duration stallTimeout) {
+        this.store = store;
+        this.stallTimeout = stallTimeout;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> daemon(r, "blob-download-" + n.incrementAndGet()));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "blob-download-watchdog"));
+        watchdog.scheduleWithFixedDelay(this::abortStalled, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** The running download of the digest, a new one, or null when the blob is already on disk. */
+    BlobDownload join(Upstream upstream, RepositoryName name, Digest digest, Access access) {
+        return inFlight.computeIfAbsent(digest, d -> {
+            if (store.contains(d)) {
+                return null;
+            }
+            try {
+                BlobDownload download = new BlobDownload(d, store.newTempFile());
+                workers.execute(() -> run(download, upstream, name, access));
+                return download;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temp file for " + d, e);
+            }
+        });
+    }
+
+    /** Number of downloads in progress. */
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    private void run(BlobDownload download, Upstream upstream, RepositoryName name, Access access) {
+        long started = System.nanoTime();
+        try {
+            long size = fetch(download, upstream, name, access);
+            Path committed = store.commit(download.tempFile, download.digest);
+            download.completed(committed, size);
+            double secs = (System.nanoTime() - started) / 1e9;
+            LOG.info(() -> String.format("fetched %s (%d bytes) from %s/%s in %.2f s", download.digest, size,
+                    upstream.registry(), name, secs));
+        } catch (RuntimeException | IOException e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+            LOG.log(Level.WARNING, "download of " + download.digest + " from " + upstream.registry() + "/" + name
+                    + " failed: " + e.getMessage());
+            deleteQuietly(download.tempFile);
+            download.failed(failure);
+        } finally {
+            inFlight.remove(download.digest, download);
+        }
+    }
+
+    /** Downloads into the temp file; returns the verified size. */
+    private long fetch(BlobDownload download, Upstream upstream, RepositoryName name, Access access) throws IOException {
+        MessageDigest hasher = download.digest.newHasher();
+        long written = 0;
+        long size = -1;
+        boolean started = false;
+        int attempts = 0;
+        try (FileChannel file = FileChannel.open(download.tempFile, StandardOpenOption.WRITE)) {
+            while (true) {
+                attempts++;
+                long before = written;
+                try (UpstreamResponse r = upstream.getBlob(name, download.digest, written, access)) {
+                    long offset = 0;
+                    long total = r.contentLength();
+                    if (r.status() == 206) {
+                        Matcher m = CONTENT_RANGE.matcher(r.header("Content-Range").orElse(""));
+                        if (!m.matches() || Long.parseLong(m.group(1)) != written) {
+                            throw UpstreamException.badResponse("upstream answered a resumed download with a wrong Content-Range");
+                        }
+                        offset = written;
+                        total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+                    } else if (written > 0) {
+                        hasher.reset(); // the upstream ignored the Range: it starts over from byte 0
+                    }
+                    if (!started) {
+                        size = total;
+                        download.started(size);
+                        started = true;
+                    } else if (total >= 0 && size >= 0 && total != size) {
+                        throw UpstreamException.badResponse("blob size changed between attempts: " + size + " then " + total);
+                    }
+                    written = copy(r, file, hasher, offset, written, size, download);
+                    if (size >= 0 && written < size) {
+                        throw new IOException("upstream closed the body after " + written + " of " + size + " bytes");
+                    }
+                    break;
+                } catch (UpstreamException e) {
+                    // before the first byte, clients are waiting: give up quickly and let them see the error
+                    int allowed = started ? MAX_ATTEMPTS : 2;
+                    if (!e.isOutage() || e.kind() == UpstreamException.Kind.RATE_LIMITED || attempts >= allowed) {
+                        throw e;
+                    }
+                    backoff(download, attempts, e);
+                } catch (IOException e) {
+                    if (attempts >= MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    if (written > before) {
+                        attempts = Math.min(attempts, MAX_ATTEMPTS / 2); // progress earns more tries
+                    }
+                    backoff(download, attempts, e);
+                }
+            }
+        }
+        Digest actual = Digest.fromHash(download.digest.algorithm(), hasher.digest());
+        if (!actual.equals(download.digest)) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, 0,
+                    "upstream sent bytes with digest " + actual + " for " + download.digest, null, null);
+        }
+        return written;
+    }
+
+    /**
+     * Copies the body to the file from {@code offset}. Bytes below {@code written} (an upstream
+     * that restarted from 0) are compared with what the file already holds instead of rewritten,
+     * so readers tailing the file never see it shrink or change.
+     */
+    private long copy(UpstreamResponse r, FileChannel file, MessageDigest hasher, long offset, long written,
+                      long size, BlobDownload download) throws IOException {
+        Watch watch = new Watch(r);
+        watches.add(watch);
+        try {
+            InputStream in = r.body();
+            byte[] buf = new byte[BlobContent.CHUNK];
+            ByteBuffer existing = ByteBuffer.allocate(BlobContent.CHUNK);
+            long pos = offset;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                watch.progress();
+                if (size >= 0 && pos + n > size) {
+                    throw UpstreamException.badResponse("upstream sent more than the announced " + size + " bytes");
+                }
+                hasher.update(buf, 0, n);
+                int skip = (int) Math.max(0, Math.min(n, written - pos));
+                if (skip > 0) {
+                    existing.clear().limit(skip);
+                    file.read(existing, pos);
+                    if (existing.position() != skip || !Arrays.equals(buf, 0, skip, existing.array(), 0, skip)) {
+                        throw UpstreamException.badResponse("upstream content changed between attempts");
+                    }
+                }
+                if (n > skip) {
+                    ByteBuffer out = ByteBuffer.wrap(buf, skip, n - skip);
+                    long at = pos + skip;
+                    while (out.hasRemaining()) {
+                        at += file.write(out, at);
+                    }
+                }
+                pos += n;
+                if (pos > written) {
+                    written = pos;
+                    download.progressed(written);
+                }
+            }
+            return written;
+        } catch (IOException e) {
+            if (watch.stalled) {
+                throw new IOException("upstream sent nothing for " + stallTimeout.toSeconds() + " s", e);
+            }
+            throw e;
+        } finally {
+            watches.remove(watch);
+        }
+    }
+
+    private void backoff(BlobDownload download, int attempt, Exception cause) {
+        long millis = Math.min(250L << Math.min(attempt - 1, 5), 8_000);
+        LOG.info(() -> "retrying download of " + download.digest + " in " + millis + " ms after: " + cause.getMessage());
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw UpstreamException.unreachable("interrupted", e);
+        }
+    }
+
+    /** Closes upstream bodies that stopped delivering; the blocked read then fails and is retried. */
+    private void abortStalled() {
+        long now = System.nanoTime();
+        for (Watch w : watches) {
+            if (now - w.lastProgress > stallTimeout.toNanos()) {
+                w.stalled = true;
+                w.response.close();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // removed at next start
+        }
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    private static final class Watch {
+        final UpstreamResponse response;
+        volatile long lastProgress = System.nanoTime();
+        volatile boolean stalled;
+
+        Watch(UpstreamResponse response) {
+            this.response = response;
+        }
+
+        void progress() {
+            lastProgress = System.nanoTime();
+        }
+    }
+}

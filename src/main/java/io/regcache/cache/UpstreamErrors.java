@@ -1,0 +1,26 @@
+package io.regcache.cache;
+
+import io.regcache.oci.ErrorCode;
+import io.regcache.oci.RegistryException;
+import io.regcache.upstream.UpstreamException;
+import java.util.Map;
+
+/** The one place that decides what a client sees when the upstream did not deliver. */
+final class UpstreamErrors {
+    private UpstreamErrors() {
+    }
+
+    static RegistryException toClient(UpstreamException e, ErrorCode notFound) {
+        return switch (e.kind()) {
+            case NOT_FOUND -> new RegistryException(notFound, e.getMessage());
+            // Docker Hub answers 401 for repositories that do not exist as well as for private ones
+            case DENIED -> new RegistryException(ErrorCode.NAME_UNKNOWN, 404,
+                    e.getMessage() + "; the repository does not exist or needs other credentials", null, Map.of());
+            case RATE_LIMITED -> new RegistryException(ErrorCode.TOOMANYREQUESTS, 429, e.getMessage(), null,
+                    e.retryAfter() == null ? Map.of() : Map.of("Retry-After", e.retryAfter()));
+            case SERVER_ERROR -> new RegistryException(ErrorCode.UNAVAILABLE, 502, e.getMessage(), null, Map.of());
+            case UNREACHABLE -> new RegistryException(ErrorCode.UNAVAILABLE, 503, e.getMessage(), null, Map.of());
+            case BAD_RESPONSE -> new RegistryException(ErrorCode.UNKNOWN, 502, e.getMessage(), null, Map.of());
+        };
+    }
+}

@@ -1,0 +1,221 @@
+package io.regcache.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Finds, reads and validates the configuration. Order of precedence: environment overrides
+ * (distribution's names), then the file, then built-in defaults. The file is the one named by the
+ * system property {@code mirror.config} or env {@code MIRROR_CONFIG}, else {@code conf/mirror.yml}
+ * in the working directory if present; without a file the defaults alone apply.
+ */
+public final class ConfigLoader {
+    public static final String PROPERTY = "mirror.config";
+    public static final String ENV = "MIRROR_CONFIG";
+    public static final Path DEFAULT_FILE = Path.of("conf", "mirror.yml");
+    public static final String DOCKER_HUB_URL = "https://registry-1.docker.io";
+
+    private static final Pattern REGISTRY_HOST = Pattern.compile(
+            "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?");
+
+    private final Map<String, String> env;
+    private final Properties system;
+
+    public ConfigLoader(Map<String, String> env, Properties system) {
+        this.env = env;
+        this.system = system;
+    }
+
+    public static MirrorConfig loadFromEnvironment() {
+        return new ConfigLoader(System.getenv(), System.getProperties()).load();
+    }
+
+    /** The built-in storage directory: {@code ~/.cache/regcache}. */
+    public static Path defaultStorageRoot(Properties system) {
+        return Path.of(system.getProperty("user.home", "."), ".cache", "regcache");
+    }
+
+    public MirrorConfig load() {
+        Path file = locate();
+        ConfigFile raw = file == null ? new ConfigFile() : parse(file);
+        String source = file == null ? "built-in defaults" : file.toAbsolutePath().toString();
+        return validate(raw, source);
+    }
+
+    private Path locate() {
+        String explicit = system.getProperty(PROPERTY);
+        if (explicit == null || explicit.isBlank()) {
+            explicit = env.get(ENV);
+        }
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = Path.of(explicit);
+            if (!Files.isRegularFile(p)) {
+                throw new ConfigException("configuration file " + p.toAbsolutePath() + " (named by "
+                        + (system.getProperty(PROPERTY) != null ? "-D" + PROPERTY : ENV) + ") does not exist");
+            }
+            return p;
+        }
+        return Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+    }
+
+    static ConfigFile parse(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                return new ConfigFile();
+            }
+            ConfigFile parsed = yaml.readValue(text, ConfigFile.class);
+            return parsed == null ? new ConfigFile() : parsed;
+        } catch (JsonMappingException e) {
+            throw new ConfigException(file.toAbsolutePath() + where(e) + ": " + e.getOriginalMessage()
+                    + (e.getPath().isEmpty() ? "" : " (at " + e.getPathReference().replace("io.regcache.config.", "") + ")"), e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file.toAbsolutePath() + where(e) + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    private static String where(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr();
+    }
+
+    private MirrorConfig validate(ConfigFile raw, String source) {
+        // storage
+        String root = firstNonBlank(env.get("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY"), raw.storage.filesystem.rootdirectory);
+        Path storageRoot = root == null ? defaultStorageRoot(system) : expandHome(root);
+
+        // upstreams
+        List<ConfigFile.Upstream> declared = new ArrayList<>(raw.upstreams);
+        if (declared.isEmpty()) {
+            ConfigFile.Upstream hub = new ConfigFile.Upstream();
+            hub.registry = "docker.io";
+            hub.url = DOCKER_HUB_URL;
+            hub.isDefault = true;
+            declared.add(hub);
+        }
+        long defaults = declared.stream().filter(u -> u.isDefault).count();
+        if (defaults > 1) {
+            throw new ConfigException(source + ": more than one upstream is marked default: true");
+        }
+        if (defaults == 0) {
+            declared.get(0).isDefault = true;
+        }
+
+        List<UpstreamConfig> upstreams = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < declared.size(); i++) {
+            ConfigFile.Upstream u = declared.get(i);
+            String at = source + ": upstreams[" + i + "]";
+            String url = u.url;
+            String username = u.username;
+            String password = readPassword(u.password, u.passwordfile, at);
+            if (u.isDefault) {
+                // distribution's proxy.* keys (file, then environment) describe the default upstream
+                url = firstNonBlank(env.get("REGISTRY_PROXY_REMOTEURL"), raw.proxy.remoteurl, url);
+                username = firstNonBlank(env.get("REGISTRY_PROXY_USERNAME"), raw.proxy.username, username);
+                password = firstNonBlank(env.get("REGISTRY_PROXY_PASSWORD"),
+                        readPassword(raw.proxy.password, raw.proxy.passwordfile, source + ": proxy"), password);
+            }
+            URI uri = parseUrl(url, at);
+            String registry = u.registry != null ? u.registry : registryNameOf(uri);
+            if (!REGISTRY_HOST.matcher(registry).matches()) {
+                throw new ConfigException(at + ": registry must be a host name, optionally with :port, not '" + registry + "'");
+            }
+            List<String> aliases = new ArrayList<>(u.aliases);
+            if (registry.equals("docker.io")) {
+                aliases.addAll(List.of("index.docker.io", "registry-1.docker.io"));
+            }
+            for (String name : concat(registry, aliases)) {
+                if (!names.add(name)) {
+                    throw new ConfigException(at + ": registry name '" + name + "' is used by two upstreams");
+                }
+            }
+            if ((username == null) != (password == null)) {
+                throw new ConfigException(at + " (" + registry + "): username and password must be given together");
+            }
+            upstreams.add(new UpstreamConfig(registry, List.copyOf(aliases), uri, username, password, u.isDefault));
+        }
+        return new MirrorConfig(storageRoot, List.copyOf(upstreams), source);
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static URI parseUrl(String url, String at) {
+        if (url == null || url.isBlank()) {
+            throw new ConfigException(at + ": url is required");
+        }
+        try {
+            URI uri = new URI(url.trim());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException(at + ": url must be an http:// or https:// URL, not '" + url + "'");
+            }
+            if (uri.getUserInfo() != null) {
+                throw new ConfigException(at + ": put credentials in username/password, not in the url");
+            }
+            String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), path, null, null);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(at + ": malformed url '" + url + "': " + e.getMessage());
+        }
+    }
+
+    /** The host name clients use for an upstream URL: Docker Hub's API host is {@code docker.io} to them. */
+    static String registryNameOf(URI url) {
+        String host = url.getHost();
+        if (host.equals("registry-1.docker.io") || host.equals("index.docker.io")) {
+            return "docker.io";
+        }
+        return url.getPort() > 0 ? host + ":" + url.getPort() : host;
+    }
+
+    private static String readPassword(String inline, String file, String at) {
+        if (file == null || file.isBlank()) {
+            return inline;
+        }
+        try {
+            return Files.readString(expandHome(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new ConfigException(at + ": cannot read passwordfile " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Path expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + path.substring(1));
+        }
+        return Path.of(path);
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

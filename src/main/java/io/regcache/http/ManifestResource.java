@@ -1,0 +1,61 @@
+package io.regcache.http;
+
+import io.regcache.cache.CacheService;
+import io.regcache.cache.ManifestResult;
+import io.regcache.oci.AcceptedTypes;
+import io.regcache.oci.Reference;
+import io.regcache.oci.Repository;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+/** {@code GET|HEAD /v2/<name>/manifests/<tag|digest>}: exact upstream bytes, negotiated by Accept. */
+@Path("{name: .+}/manifests/{reference}")
+public final class ManifestResource {
+    private final CacheService service;
+    private final RepositoryRouter router;
+
+    ManifestResource(CacheService service, RepositoryRouter router) {
+        this.service = service;
+        this.router = router;
+    }
+
+    @GET
+    public Response get(@PathParam("name") String name, @PathParam("reference") String reference,
+                        @QueryParam("ns") String ns, @Context HttpHeaders headers) {
+        Repository repo = router.route(name, ns);
+        Reference ref = Reference.parse(reference);
+        ManifestResult m = service.getManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")));
+        return respond(m, headers, true);
+    }
+
+    @HEAD
+    public Response head(@PathParam("name") String name, @PathParam("reference") String reference,
+                         @QueryParam("ns") String ns, @Context HttpHeaders headers) {
+        Repository repo = router.route(name, ns);
+        Reference ref = Reference.parse(reference);
+        ManifestResult m = service.headManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")));
+        return respond(m, headers, false);
+    }
+
+    private static Response respond(ManifestResult m, HttpHeaders headers, boolean withBody) {
+        if (CacheHeaders.notModified(headers, m.digest())) {
+            Response.ResponseBuilder b = Response.notModified();
+            CacheHeaders.describe(b, m.digest(), m.outcome(), m.warning());
+            return b.build();
+        }
+        Response.ResponseBuilder b = Response.ok()
+                .type(m.mediaType())
+                .header("Content-Length", m.size());
+        CacheHeaders.describe(b, m.digest(), m.outcome(), m.warning());
+        if (withBody) {
+            b.entity(m.bytes());
+        }
+        return b.build();
+    }
+}

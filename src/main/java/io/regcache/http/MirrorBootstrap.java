@@ -1,0 +1,54 @@
+package io.regcache.http;
+
+import io.regcache.cache.CacheService;
+import io.regcache.config.ConfigLoader;
+import io.regcache.config.MirrorConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * Starts the mirror with the web application: reads the configuration, creates the cache service
+ * and mounts the {@code /v2/} API on it. Wiring happens here, at the edge, so that nothing deeper
+ * looks anything up. A configuration error stops the application with the file and line named.
+ */
+public final class MirrorBootstrap implements ServletContextListener {
+    private static final Logger LOG = Logger.getLogger(MirrorBootstrap.class.getName());
+    public static final String SERVICE_ATTRIBUTE = CacheService.class.getName();
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext ctx = event.getServletContext();
+        CacheService service;
+        try {
+            MirrorConfig config = ConfigLoader.loadFromEnvironment();
+            service = new CacheService(config);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "regcache cannot start: " + e.getMessage());
+            throw e;
+        }
+        ctx.setAttribute(SERVICE_ATTRIBUTE, service);
+
+        FilterRegistration.Dynamic headers = ctx.addFilter("registry-headers", new RegistryHeadersFilter());
+        headers.setAsyncSupported(true);
+        headers.addMappingForUrlPatterns(null, false, "/v2/*");
+
+        ServletRegistration.Dynamic api = ctx.addServlet("registry-api", new ServletContainer(new RegistryApplication(service)));
+        api.setLoadOnStartup(1);
+        api.setAsyncSupported(true);
+        api.addMapping("/v2/*");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object service = event.getServletContext().getAttribute(SERVICE_ATTRIBUTE);
+        if (service instanceof CacheService s) {
+            s.close();
+        }
+    }
+}

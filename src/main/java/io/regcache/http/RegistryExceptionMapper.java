@@ -1,0 +1,36 @@
+package io.regcache.http;
+
+import io.regcache.oci.ErrorCode;
+import io.regcache.oci.RegistryException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Every failure leaves as OCI error JSON: registry errors as they are, the rest mapped by kind. */
+final class RegistryExceptionMapper implements ExceptionMapper<Throwable> {
+    private static final Logger LOG = Logger.getLogger(RegistryExceptionMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable t) {
+        if (t instanceof RegistryException e) {
+            return OciErrors.response(e);
+        }
+        if (t instanceof NotAllowedException) {
+            // pushes, deletes, uploads: a mirror is read-only
+            return OciErrors.response(ErrorCode.UNSUPPORTED, "this registry is a read-only mirror; the operation is unsupported");
+        }
+        if (t instanceof NotFoundException) {
+            return OciErrors.response(ErrorCode.NAME_UNKNOWN, "no such registry API endpoint");
+        }
+        if (t instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
+            return OciErrors.response(new RegistryException(ErrorCode.UNSUPPORTED, w.getResponse().getStatus(),
+                    w.getMessage(), null, java.util.Map.of()));
+        }
+        LOG.log(Level.SEVERE, "unexpected failure", t);
+        return OciErrors.response(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());
+    }
+}

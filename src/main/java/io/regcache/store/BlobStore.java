@@ -1,0 +1,115 @@
+package io.regcache.store;
+
+import io.regcache.oci.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed files: {@code blobs/<alg>/<2 hex>/<hex>}. Content is written under {@code tmp/}
+ * on the same file system and made visible by an atomic rename only after it was verified, so a
+ * file under {@code blobs/} is always complete and correct; a crash leaves at most temp files,
+ * which {@link #removeTempFiles()} clears at start.
+ */
+public final class BlobStore {
+    private final Path blobs;
+    private final Path tmp;
+
+    public BlobStore(Path root) {
+        this.blobs = root.resolve("blobs");
+        this.tmp = root.resolve("tmp");
+        try {
+            Files.createDirectories(blobs);
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create storage under " + root, e);
+        }
+    }
+
+    public Path pathOf(Digest digest) {
+        return blobs.resolve(digest.algorithm()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
+    }
+
+    /** The committed file for this digest, if the store has it. */
+    public Optional<Path> find(Digest digest) {
+        Path p = pathOf(digest);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public boolean contains(Digest digest) {
+        return Files.isRegularFile(pathOf(digest));
+    }
+
+    /** A new, empty temp file for a download in progress. */
+    public Path newTempFile() throws IOException {
+        return Files.createFile(tmp.resolve(UUID.randomUUID() + ".part"));
+    }
+
+    /**
+     * Makes a fully written and verified temp file visible under its digest. The data is forced to
+     * disk first so that a rename never points at content the OS has not written yet.
+     */
+    public Path commit(Path tempFile, Digest digest) throws IOException {
+        try (FileChannel ch = FileChannel.open(tempFile, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
+        Path target = pathOf(digest);
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(tempFile, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(tempFile); // same digest, same bytes: someone else committed first
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("storage must support atomic rename between tmp/ and blobs/", e);
+        }
+        return target;
+    }
+
+    /** Stores small verified content (manifests) in one step. */
+    public Path put(Digest digest, byte[] bytes) throws IOException {
+        if (!digest.matches(bytes)) {
+            throw new IllegalArgumentException("content does not match " + digest);
+        }
+        Path existing = pathOf(digest);
+        if (Files.isRegularFile(existing)) {
+            return existing;
+        }
+        Path temp = newTempFile();
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return commit(temp, digest);
+    }
+
+    public byte[] read(Digest digest) throws IOException {
+        return Files.readAllBytes(pathOf(digest));
+    }
+
+    /** Deletes leftovers of downloads that were in progress when the process stopped. */
+    public int removeTempFiles() throws IOException {
+        int removed = 0;
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        }
+        return removed;
+    }
+}

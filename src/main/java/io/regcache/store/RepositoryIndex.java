@@ -1,0 +1,190 @@
+package io.regcache.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regcache.oci.Digest;
+import io.regcache.oci.Repository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * What each repository has: its manifests (digest → media type), its tags (tag → digest per
+ * accepted media types) and the blobs it was seen to reference. Records are small JSON files under
+ * {@code repositories/<registry>/<name>/}, replaced atomically; the {@code _} prefixed directories
+ * cannot collide with name components, which the grammar makes start with a letter or digit.
+ */
+public final class RepositoryIndex {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<LinkedHashMap<String, TagRecord>> TAG_MAP = new TypeReference<>() {
+    };
+
+    private final Path repositories;
+    private final Path tmp;
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
+
+    public RepositoryIndex(Path root) {
+        this.repositories = root.resolve("repositories");
+        this.tmp = root.resolve("tmp");
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+        try {
+            Files.createDirectories(repositories);
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- manifests
+
+    public Optional<ManifestRecord> manifest(Repository repo, Digest digest) {
+        return readJson(manifestPath(repo, digest), ManifestRecord.class);
+    }
+
+    public void putManifest(Repository repo, ManifestRecord record) {
+        writeJson(manifestPath(repo, Digest.parse(record.digest())), record);
+    }
+
+    // ---- tags
+
+    /** The tag's records keyed by {@link io.regcache.oci.AcceptedTypes#key()}; empty when unknown. */
+    public Map<String, TagRecord> tag(Repository repo, String tag) {
+        return readJson(tagPath(repo, tag), TAG_MAP).orElseGet(LinkedHashMap::new);
+    }
+
+    public void putTag(Repository repo, String tag, String acceptKey, TagRecord record) {
+        Path path = tagPath(repo, tag);
+        ReentrantLock lock = stripe(path);
+        lock.lock();
+        try {
+            Map<String, TagRecord> records = readJson(path, TAG_MAP).orElseGet(LinkedHashMap::new);
+            records.put(acceptKey, record);
+            writeJson(path, records);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets what the tag resolved to for one set of accepted types (the upstream no longer has it). */
+    public void removeTag(Repository repo, String tag, String acceptKey) {
+        Path path = tagPath(repo, tag);
+        ReentrantLock lock = stripe(path);
+        lock.lock();
+        try {
+            Map<String, TagRecord> records = readJson(path, TAG_MAP).orElse(null);
+            if (records == null || records.remove(acceptKey) == null) {
+                return;
+            }
+            if (records.isEmpty()) {
+                Files.deleteIfExists(path);
+            } else {
+                writeJson(path, records);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tags cached for the repository, sorted. */
+    public List<String> tags(Repository repo) {
+        Path dir = repoDir(repo).resolve("_tags");
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .sorted()
+                    .forEach(out::add);
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    // ---- blob links
+
+    public boolean hasBlob(Repository repo, Digest digest) {
+        return Files.isRegularFile(blobLinkPath(repo, digest));
+    }
+
+    public void linkBlob(Repository repo, Digest digest, long size) {
+        Path path = blobLinkPath(repo, digest);
+        if (!Files.isRegularFile(path)) {
+            writeJson(path, Map.of("digest", digest.toString(), "size", size));
+        }
+    }
+
+    // ---- paths
+
+    private Path repoDir(Repository repo) {
+        // registry names are validated host[:port]; ':' is not welcome in every file system
+        return repositories.resolve(repo.registry().replace(':', '_')).resolve(repo.name().value());
+    }
+
+    private Path manifestPath(Repository repo, Digest digest) {
+        return repoDir(repo).resolve("_manifests").resolve(digest.algorithm()).resolve(digest.hex() + ".json");
+    }
+
+    private Path tagPath(Repository repo, String tag) {
+        return repoDir(repo).resolve("_tags").resolve(tag + ".json");
+    }
+
+    private Path blobLinkPath(Repository repo, Digest digest) {
+        return repoDir(repo).resolve("_blobs").resolve(digest.algorithm()).resolve(digest.hex());
+    }
+
+    private ReentrantLock stripe(Path path) {
+        return stripes[Math.floorMod(path.hashCode(), stripes.length)];
+    }
+
+    // ---- JSON files, replaced atomically
+
+    private static <T> Optional<T> readJson(Path path, Class<T> type) {
+        return readJson(path, JSON.constructType(type));
+    }
+
+    private static <T> Optional<T> readJson(Path path, TypeReference<T> type) {
+        return readJson(path, JSON.getTypeFactory().constructType(type));
+    }
+
+    private static <T> Optional<T> readJson(Path path, JavaType type) {
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(path), type));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable record " + path, e);
+        }
+    }
+
+    private void writeJson(Path path, Object value) {
+        try {
+            Files.createDirectories(path.getParent());
+            Path temp = tmp.resolve(UUID.randomUUID() + ".json");
+            Files.write(temp, JSON.writeValueAsBytes(value));
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write record " + path, e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.regcache.upstream;
+
+import io.regcache.config.UpstreamConfig;
+import io.regcache.oci.AcceptedTypes;
+import io.regcache.oci.Digest;
+import io.regcache.oci.MediaTypes;
+import io.regcache.oci.Reference;
+import io.regcache.oci.RepositoryName;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The registry API of one upstream, pull side only: what the cache needs to ask and fetch. Every
+ * method either returns a usable answer or throws {@link UpstreamException}.
+ */
+public final class Upstream {
+    /** Manifests larger than this are refused: no registry produces them, and they would sit in memory. */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_TAGS_BYTES = 8 * 1024 * 1024;
+
+    /** What a manifest HEAD told: the digest may be absent when an upstream does not send it. */
+    public record ManifestHead(Digest digest, String mediaType, long size) {
+    }
+
+    /** Manifest bytes as the upstream served them, and the digest header it sent (or null). */
+    public record FetchedManifest(byte[] bytes, String mediaType, String headerDigest) {
+    }
+
+    /** One page of tags/list: the raw JSON body and the Link header (or null). */
+    public record TagPage(byte[] body, String link) {
+    }
+
+    private final UpstreamConfig config;
+    private final UpstreamCaller caller;
+
+    public Upstream(UpstreamConfig config, HttpClient http, Duration timeout) {
+        this.config = config;
+        Credentials account = config.hasCredentials() ? new Credentials(config.username(), config.password()) : null;
+        this.caller = new UpstreamCaller(http, config.url(), account, timeout);
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    public String registry() {
+        return config.registry();
+    }
+
+    public ManifestHead headManifest(RepositoryName name, Reference ref, AcceptedTypes accept, Access access) {
+        try (UpstreamResponse r = caller.send("HEAD", "/v2/" + name + "/manifests/" + ref,
+                Map.of("Accept", accept.headerValue()), pullScope(name), access)) {
+            check(r, "manifest " + name + ":" + ref);
+            String digest = r.header("Docker-Content-Digest").orElse(null);
+            return new ManifestHead(digest == null ? null : parseDigest(digest),
+                    MediaTypes.bare(r.header("Content-Type").orElse(null)), r.contentLength());
+        }
+    }
+
+    public FetchedManifest getManifest(RepositoryName name, Reference ref, AcceptedTypes accept, Access access) {
+        try (UpstreamResponse r = caller.send("GET", "/v2/" + name + "/manifests/" + ref,
+                Map.of("Accept", accept.headerValue()), pullScope(name), access)) {
+            check(r, "manifest " + name + ":" + ref);
+            byte[] bytes = r.readBody(MAX_MANIFEST_BYTES);
+            return new FetchedManifest(bytes, MediaTypes.bare(r.header("Content-Type").orElse(null)),
+                    r.header("Docker-Content-Digest").orElse(null));
+        } catch (IOException e) {
+            throw UpstreamException.unreachable("reading manifest " + name + ":" + ref + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The blob's size upstream, from a HEAD. */
+    public long headBlob(RepositoryName name, Digest digest, Access access) {
+        try (UpstreamResponse r = caller.send("HEAD", "/v2/" + name + "/blobs/" + digest, Map.of(), pullScope(name), access)) {
+            check(r, "blob " + digest);
+            return r.contentLength();
+        }
+    }
+
+    /**
+     * Opens the blob body from {@code offset} (a Range request when above 0). The response is
+     * 200 or 206; the caller reads and closes it.
+     */
+    public UpstreamResponse getBlob(RepositoryName name, Digest digest, long offset, Access access) {
+        Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+        UpstreamResponse r = caller.send("GET", "/v2/" + name + "/blobs/" + digest, headers, pullScope(name), access);
+        try {
+            check(r, "blob " + digest);
+        } catch (UpstreamException e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
+    public TagPage listTags(RepositoryName name, Integer n, String last, Access access) {
+        StringBuilder path = new StringBuilder("/v2/").append(name).append("/tags/list");
+        String sep = "?";
+        if (n != null) {
+            path.append(sep).append("n=").append(n);
+            sep = "&";
+        }
+        if (last != null) {
+            path.append(sep).append("last=").append(URLEncoder.encode(last, StandardCharsets.UTF_8));
+        }
+        try (UpstreamResponse r = caller.send("GET", path.toString(), Map.of("Accept", "application/json"), pullScope(name), access)) {
+            check(r, "tags of " + name);
+            return new TagPage(r.readBody(MAX_TAGS_BYTES), r.header("Link").orElse(null));
+        } catch (IOException e) {
+            throw UpstreamException.unreachable("reading tags of " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String pullScope(RepositoryName name) {
+        return "repository:" + name + ":pull";
+    }
+
+    private static Digest parseDigest(String header) {
+        try {
+            return Digest.parse(header.trim());
+        } catch (RuntimeException e) {
+            throw UpstreamException.badResponse("upstream sent an invalid Docker-Content-Digest");
+        }
+    }
+
+    /** Turns a non-2xx answer into the matching failure; the one place upstream statuses are judged. */
+    private void check(UpstreamResponse r, String what) {
+        int s = r.status();
+        if (s >= 200 && s < 300) {
+            return;
+        }
+        r.discard();
+        String where = registry() + ": " + what;
+        if (s == 404) {
+            throw new UpstreamException(UpstreamException.Kind.NOT_FOUND, s, where + " not found upstream", null, null);
+        }
+        if (s == 401 || s == 403) {
+            throw new UpstreamException(UpstreamException.Kind.DENIED, s, where + ": upstream denied access (" + s + ")", null, null);
+        }
+        if (s == 429) {
+            throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, s, where + ": upstream rate limit reached",
+                    r.header("Retry-After").orElse(null), null);
+        }
+        if (s >= 500) {
+            throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, s, where + ": upstream answered " + s, null, null);
+        }
+        throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, s, where + ": upstream answered " + s, null, null);
+    }
+}

@@ -1,0 +1,80 @@
+package io.regcache.upstream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.util.Optional;
+
+/** An upstream answer whose body has not been read yet. Close it when done. */
+public final class UpstreamResponse implements Closeable {
+    private final int status;
+    private final HttpHeaders headers;
+    private final InputStream body;
+    private final URI uri;
+
+    UpstreamResponse(int status, HttpHeaders headers, InputStream body, URI uri) {
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.uri = uri;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Optional<String> header(String name) {
+        return headers.firstValue(name);
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** Content-Length, or -1. */
+    public long contentLength() {
+        return headers.firstValueAsLong("Content-Length").orElse(-1L);
+    }
+
+    public InputStream body() {
+        return body;
+    }
+
+    /** The URI that finally answered (after redirects); for messages, never for credentials. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Reads the whole body, refusing more than {@code max} bytes. */
+    public byte[] readBody(int max) throws IOException {
+        long declared = contentLength();
+        if (declared > max) {
+            throw new IOException("upstream body of " + declared + " bytes exceeds the limit of " + max);
+        }
+        byte[] bytes = body.readNBytes(max + 1);
+        if (bytes.length > max) {
+            throw new IOException("upstream body exceeds the limit of " + max + " bytes");
+        }
+        return bytes;
+    }
+
+    /** Reads a small remainder so the connection can be reused, then closes. */
+    void discard() {
+        try (InputStream in = body) {
+            in.readNBytes(64 * 1024);
+        } catch (IOException ignored) {
+            // the connection is dropped instead of reused
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}
