@@ -1,0 +1,138 @@
+package io.regcache.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A long-running child process (registry, containerd) whose merged stdout/stderr is appended line
+ * by line to a log file and optionally handed to a listener (used to parse access-log lines).
+ */
+public final class LoggedProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+    private final Thread pump;
+    /** Kills the child if the test JVM exits without closing us (e.g. failsafe timeout). */
+    private final Thread killOnExit;
+
+    private LoggedProcess(String name, Process process, Path logFile, Consumer<String> listener) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+        this.pump = new Thread(() -> pump(listener), "log-" + name);
+        this.pump.setDaemon(true);
+        this.pump.start();
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-" + name);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /** Starts {@code command}; output goes (appended) to {@code logFile}. */
+    public static LoggedProcess start(String name, List<String> command, Path workDir, Path logFile,
+                                      Consumer<String> lineListener) {
+        try {
+            Files.writeString(logFile, "=== starting " + name + ": " + String.join(" ", command) + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            return new LoggedProcess(name, pb.start(), logFile, lineListener);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " (" + String.join(" ", command) + ")", e);
+        }
+    }
+
+    private void pump(Consumer<String> listener) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             Writer w = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                     StandardOpenOption.APPEND)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                w.write(line);
+                w.write('\n');
+                w.flush();
+                if (listener != null) {
+                    try {
+                        listener.accept(line);
+                    } catch (RuntimeException e) {
+                        w.write("[it-harness] listener failed on this line: " + e + "\n");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // stream closed because the process died; nothing more to log
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Last lines of the log file, for exception messages. */
+    public String tail(int lines) {
+        return tailOf(logFile, lines);
+    }
+
+    public static String tailOf(Path logFile, int lines) {
+        try {
+            return Files.exists(logFile) ? CommandRunner.tail(Files.readString(logFile), lines) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; waits until all output has been pumped. */
+    public void stop(Duration grace) {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            pump.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or ran; nothing to undo
+        } catch (IllegalArgumentException notRegistered) {
+            // stopped twice
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public String toString() {
+        return name + "[pid " + process.pid() + "]";
+    }
+}
