@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -339,6 +340,12 @@ public final class CacheService implements AutoCloseable {
         Upstream up = upstreams.byRegistry(repo.registry());
         try {
             Upstream.TagPage page = up.listTags(repo.name(), n, last, access());
+            List<String> tags = tagsIn(page.body());
+            boolean ignoredPaging = (n != null && tags.size() > n)
+                    || (last != null && tags.stream().anyMatch(t -> t.compareTo(last) <= 0));
+            if (ignoredPaging) {
+                return page(repo, tags.stream().sorted().toList(), n, last, CacheOutcome.MISS);
+            }
             return new TagList(page.body(), nextQuery(page.link()), CacheOutcome.MISS);
         } catch (UpstreamException e) {
             if (!e.isOutage()) {
@@ -348,24 +355,34 @@ public final class CacheService implements AutoCloseable {
             if (cached.isEmpty()) {
                 throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN);
             }
-            return localTags(repo, cached, n, last);
+            return page(repo, cached, n, last, CacheOutcome.STALE);
         }
     }
 
-    /** A page of the tags the cache knows, for when the upstream cannot be asked. */
-    private static TagList localTags(Repository repo, List<String> cached, Integer n, String last) {
-        List<String> after = last == null ? cached : cached.stream().filter(t -> t.compareTo(last) > 0).toList();
+    private static List<String> tagsIn(byte[] json) {
+        try {
+            List<String> tags = new ArrayList<>();
+            JSON.readTree(json).path("tags").forEach(t -> tags.add(t.asText()));
+            return tags;
+        } catch (IOException e) {
+            throw new RegistryException(ErrorCode.UNKNOWN, 502, "upstream sent a malformed tag list", null, Map.of());
+        }
+    }
+
+    /**
+     * One page of sorted tags, for when the upstream cannot be asked (the tags the cache knows) or
+     * ignored {@code n}/{@code last} (older registries do).
+     */
+    private static TagList page(Repository repo, List<String> sorted, Integer n, String last, CacheOutcome outcome) {
+        List<String> after = last == null ? sorted : sorted.stream().filter(t -> t.compareTo(last) > 0).toList();
         int limit = n == null ? after.size() : Math.min(n, after.size());
-        List<String> page = after.subList(0, limit);
-        String next = limit < after.size() && !page.isEmpty() ? "n=" + limit + "&last=" + page.get(page.size() - 1) : null;
+        List<String> slice = after.subList(0, limit);
+        String next = limit < after.size() && !slice.isEmpty() ? "n=" + limit + "&last=" + slice.get(slice.size() - 1) : null;
         ObjectNode body = JSON.createObjectNode();
         body.put("name", repo.name().value());
-        page.forEach(body.putArray("tags")::add);
-        if (page.isEmpty()) {
-            body.putArray("tags");
-        }
+        slice.forEach(body.putArray("tags")::add);
         try {
-            return new TagList(JSON.writeValueAsBytes(body), next, CacheOutcome.STALE);
+            return new TagList(JSON.writeValueAsBytes(body), next, outcome);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

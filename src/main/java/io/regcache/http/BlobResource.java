@@ -5,6 +5,8 @@ import io.regcache.cache.CacheService;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Repository;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -15,12 +17,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 /** {@code GET|HEAD /v2/<name>/blobs/<digest>}: streamed, with single-range support. */
+@Singleton
 @Path("{name: .+}/blobs/{digest}")
 public final class BlobResource {
     private final CacheService service;
     private final RepositoryRouter router;
 
-    BlobResource(CacheService service, RepositoryRouter router) {
+    @Inject
+    public BlobResource(CacheService service, RepositoryRouter router) {
         this.service = service;
         this.router = router;
     }

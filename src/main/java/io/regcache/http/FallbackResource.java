@@ -2,6 +2,7 @@ package io.regcache.http;
 
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Path;
  * Everything else under {@code /v2/}: reads of unknown endpoints are 404, and every write (blob
  * uploads, manifest pushes, deletes) is 405 UNSUPPORTED, because a mirror is read-only.
  */
+@Singleton
 @Path("{any: .+}")
 public final class FallbackResource {
     @GET

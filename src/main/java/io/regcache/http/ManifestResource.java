@@ -5,6 +5,8 @@ import io.regcache.cache.ManifestResult;
 import io.regcache.oci.AcceptedTypes;
 import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -15,12 +17,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 /** {@code GET|HEAD /v2/<name>/manifests/<tag|digest>}: exact upstream bytes, negotiated by Accept. */
+@Singleton
 @Path("{name: .+}/manifests/{reference}")
 public final class ManifestResource {
     private final CacheService service;
     private final RepositoryRouter router;
 
-    ManifestResource(CacheService service, RepositoryRouter router) {
+    @Inject
+    public ManifestResource(CacheService service, RepositoryRouter router) {
         this.service = service;
         this.router = router;
     }

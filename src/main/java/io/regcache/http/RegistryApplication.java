@@ -1,6 +1,8 @@
 package io.regcache.http;
 
 import io.regcache.cache.CacheService;
+import org.glassfish.jersey.CommonProperties;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -8,13 +10,22 @@ import org.glassfish.jersey.server.ServerProperties;
 public final class RegistryApplication extends ResourceConfig {
     public RegistryApplication(CacheService service) {
         RepositoryRouter router = new RepositoryRouter(service);
-        register(new PingResource());
-        register(new ManifestResource(service, router));
-        register(new BlobResource(service, router));
-        register(new TagsResource(service, router));
-        register(new FallbackResource());
+        register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(service).to(CacheService.class);
+                bind(router).to(RepositoryRouter.class);
+            }
+        });
+        register(PingResource.class);
+        register(ManifestResource.class);
+        register(BlobResource.class);
+        register(TagsResource.class);
+        register(FallbackResource.class);
         register(new RegistryExceptionMapper());
         register(new BlobBodyWriter());
+        // default providers for types this API never uses (and whose classes are absent)
+        property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE,DOMSOURCE,RENDEREDIMAGE,SAXSOURCE");
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // responses set Content-Length themselves; buffering would only delay the first byte
         property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);

@@ -5,6 +5,8 @@ import io.regcache.cache.TagList;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,12 +16,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** {@code GET /v2/<name>/tags/list?n=&last=}: proxied from the upstream, paged with {@code Link}. */
+@Singleton
 @Path("{name: .+}/tags/list")
 public final class TagsResource {
     private final CacheService service;
     private final RepositoryRouter router;
 
-    TagsResource(CacheService service, RepositoryRouter router) {
+    @Inject
+    public TagsResource(CacheService service, RepositoryRouter router) {
         this.service = service;
         this.router = router;
     }
