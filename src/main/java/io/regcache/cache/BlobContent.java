@@ -37,7 +37,8 @@ public abstract sealed class BlobContent {
     public abstract Optional<Path> file();
 
     /**
-     * Writes {@code length} bytes from {@code offset} (length -1: to the end). Throws if the
+     * Writes {@code length} bytes from {@code offset} (length -1: to the end). Throws
+     * {@link ClientGoneException} when the client disconnects, and any other IOException when the
      * content turns out to be wrong; the response must then be aborted, not completed.
      */
     public abstract void writeTo(long offset, long length, OutputStream out) throws IOException;
@@ -102,7 +103,11 @@ public abstract sealed class BlobContent {
                     }
                     long stop = Math.min(limit, end);
                     copy(ch, pos, stop, out);
-                    out.flush(); // clients see bytes as they arrive, not when a buffer fills
+                    try {
+                        out.flush(); // clients see bytes as they arrive, not when a buffer fills
+                    } catch (IOException e) {
+                        throw new ClientGoneException(e);
+                    }
                     pos = stop;
                 }
             }
@@ -119,7 +124,11 @@ public abstract sealed class BlobContent {
             if (n < 0) {
                 throw new IOException("blob file ended early at " + pos);
             }
-            out.write(buf.array(), 0, n);
+            try {
+                out.write(buf.array(), 0, n);
+            } catch (IOException e) {
+                throw new ClientGoneException(e);
+            }
             pos += n;
         }
     }

@@ -1,6 +1,7 @@
 package io.regcache.cache;
 
 import io.regcache.oci.Digest;
+import io.regcache.upstream.UpstreamException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -30,7 +31,7 @@ final class BlobDownload {
     private long size = -1;
     private long written;
     private Path committed;
-    private RuntimeException failure;
+    private UpstreamException failure;
 
     BlobDownload(Digest digest, Path tempFile) {
         this.digest = digest;
@@ -59,7 +60,7 @@ final class BlobDownload {
         });
     }
 
-    void failed(RuntimeException cause) {
+    void failed(UpstreamException cause) {
         update(() -> {
             failure = cause;
             state = State.FAILED;
@@ -98,6 +99,7 @@ final class BlobDownload {
     /**
      * Waits until bytes after {@code position} may be read; returns the exclusive end of what may
      * be read now, or -1 at the end of the verified blob. Throws the download's failure.
+     * Every failure is an {@link UpstreamException}, which the service maps to an OCI error.
      */
     long awaitReadable(long position) {
         lock.lock();
@@ -132,13 +134,13 @@ final class BlobDownload {
     private void awaitChange(long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new IllegalStateException("download of " + digest + " made no progress");
+            throw UpstreamException.unreachable("download of " + digest + " made no progress", null);
         }
         try {
             changed.awaitNanos(left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + digest, e);
+            throw UpstreamException.unreachable("interrupted while waiting for " + digest, e);
         }
     }
 

@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,60 +89,70 @@ final class BlobFetcher implements AutoCloseable {
         try {
             long size = fetch(download, upstream, name, access);
             Path committed = store.commit(download.tempFile, download.digest);
+            inFlight.remove(download.digest, download); // from now on requests find the file
             download.completed(committed, size);
             double secs = (System.nanoTime() - started) / 1e9;
             LOG.info(() -> String.format("fetched %s (%d bytes) from %s/%s in %.2f s", download.digest, size,
                     upstream.registry(), name, secs));
         } catch (RuntimeException | IOException e) {
-            RuntimeException failure = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
-            LOG.log(Level.WARNING, "download of " + download.digest + " from " + upstream.registry() + "/" + name
+            // out of the map first: a request arriving now starts afresh instead of joining a failure
+            inFlight.remove(download.digest, download);
+            LOG.warning("download of " + download.digest + " from " + upstream.registry() + "/" + name
                     + " failed: " + e.getMessage());
             deleteQuietly(download.tempFile);
-            download.failed(failure);
-        } finally {
-            inFlight.remove(download.digest, download);
+            download.failed(e instanceof UpstreamException u ? u
+                    : UpstreamException.unreachable("download failed: " + e.getMessage(), e));
+        }
+    }
+
+    /** Where a download stands; survives failed attempts so that the next one resumes. */
+    private static final class Transfer {
+        final MessageDigest hasher;
+        long written;
+        long size = -1;
+        boolean started;
+
+        Transfer(Digest digest) {
+            this.hasher = digest.newHasher();
         }
     }
 
     /** Downloads into the temp file; returns the verified size. */
     private long fetch(BlobDownload download, Upstream upstream, RepositoryName name, Access access) throws IOException {
-        MessageDigest hasher = download.digest.newHasher();
-        long written = 0;
-        long size = -1;
-        boolean started = false;
+        Transfer t = new Transfer(download.digest);
         int attempts = 0;
         try (FileChannel file = FileChannel.open(download.tempFile, StandardOpenOption.WRITE)) {
             while (true) {
                 attempts++;
-                long before = written;
-                try (UpstreamResponse r = upstream.getBlob(name, download.digest, written, access)) {
+                long before = t.written;
+                try (UpstreamResponse r = upstream.getBlob(name, download.digest, t.written, access)) {
                     long offset = 0;
                     long total = r.contentLength();
                     if (r.status() == 206) {
                         Matcher m = CONTENT_RANGE.matcher(r.header("Content-Range").orElse(""));
-                        if (!m.matches() || Long.parseLong(m.group(1)) != written) {
+                        if (!m.matches() || Long.parseLong(m.group(1)) != t.written) {
                             throw UpstreamException.badResponse("upstream answered a resumed download with a wrong Content-Range");
                         }
-                        offset = written;
+                        offset = t.written;
                         total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-                    } else if (written > 0) {
-                        hasher.reset(); // the upstream ignored the Range: it starts over from byte 0
+                    } else {
+                        t.hasher.reset(); // a 200 is the whole blob from byte 0, whatever was asked
                     }
-                    if (!started) {
-                        size = total;
-                        download.started(size);
-                        started = true;
-                    } else if (total >= 0 && size >= 0 && total != size) {
-                        throw UpstreamException.badResponse("blob size changed between attempts: " + size + " then " + total);
+                    if (!t.started) {
+                        t.size = total;
+                        t.started = true;
+                        download.started(total);
+                    } else if (total >= 0 && t.size >= 0 && total != t.size) {
+                        throw UpstreamException.badResponse("blob size changed between attempts: " + t.size + " then " + total);
                     }
-                    written = copy(r, file, hasher, offset, written, size, download);
-                    if (size >= 0 && written < size) {
-                        throw new IOException("upstream closed the body after " + written + " of " + size + " bytes");
+                    copy(r, file, t, offset, download);
+                    if (t.size >= 0 && t.written < t.size) {
+                        throw new IOException("upstream closed the body after " + t.written + " of " + t.size + " bytes");
                     }
                     break;
                 } catch (UpstreamException e) {
                     // before the first byte, clients are waiting: give up quickly and let them see the error
-                    int allowed = started ? MAX_ATTEMPTS : 2;
+                    int allowed = t.started ? MAX_ATTEMPTS : 2;
                     if (!e.isOutage() || e.kind() == UpstreamException.Kind.RATE_LIMITED || attempts >= allowed) {
                         throw e;
                     }
@@ -152,28 +161,28 @@ final class BlobFetcher implements AutoCloseable {
                     if (attempts >= MAX_ATTEMPTS) {
                         throw e;
                     }
-                    if (written > before) {
+                    if (t.written > before) {
                         attempts = Math.min(attempts, MAX_ATTEMPTS / 2); // progress earns more tries
                     }
                     backoff(download, attempts, e);
                 }
             }
         }
-        Digest actual = Digest.fromHash(download.digest.algorithm(), hasher.digest());
+        Digest actual = Digest.fromHash(download.digest.algorithm(), t.hasher.digest());
         if (!actual.equals(download.digest)) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, 0,
                     "upstream sent bytes with digest " + actual + " for " + download.digest, null, null);
         }
-        return written;
+        return t.written;
     }
 
     /**
-     * Copies the body to the file from {@code offset}. Bytes below {@code written} (an upstream
-     * that restarted from 0) are compared with what the file already holds instead of rewritten,
-     * so readers tailing the file never see it shrink or change.
+     * Copies the body to the file from {@code offset}, hashing as it goes. Bytes below what was
+     * already written (an upstream that restarted from 0) are compared with the file instead of
+     * rewritten, so readers tailing the file never see it shrink or change.
      */
-    private long copy(UpstreamResponse r, FileChannel file, MessageDigest hasher, long offset, long written,
-                      long size, BlobDownload download) throws IOException {
+    private void copy(UpstreamResponse r, FileChannel file, Transfer t, long offset, BlobDownload download)
+            throws IOException {
         Watch watch = new Watch(r);
         watches.add(watch);
         try {
@@ -184,11 +193,11 @@ final class BlobFetcher implements AutoCloseable {
             int n;
             while ((n = in.read(buf)) > 0) {
                 watch.progress();
-                if (size >= 0 && pos + n > size) {
-                    throw UpstreamException.badResponse("upstream sent more than the announced " + size + " bytes");
+                if (t.size >= 0 && pos + n > t.size) {
+                    throw UpstreamException.badResponse("upstream sent more than the announced " + t.size + " bytes");
                 }
-                hasher.update(buf, 0, n);
-                int skip = (int) Math.max(0, Math.min(n, written - pos));
+                t.hasher.update(buf, 0, n);
+                int skip = (int) Math.max(0, Math.min(n, t.written - pos));
                 if (skip > 0) {
                     existing.clear().limit(skip);
                     file.read(existing, pos);
@@ -204,12 +213,11 @@ final class BlobFetcher implements AutoCloseable {
                     }
                 }
                 pos += n;
-                if (pos > written) {
-                    written = pos;
-                    download.progressed(written);
+                if (pos > t.written) {
+                    t.written = pos;
+                    download.progressed(pos);
                 }
             }
-            return written;
         } catch (IOException e) {
             if (watch.stalled) {
                 throw new IOException("upstream sent nothing for " + stallTimeout.toSeconds() + " s", e);

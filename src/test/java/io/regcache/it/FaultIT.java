@@ -1,0 +1,198 @@
+package io.regcache.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.regcache.it.support.FaultyUpstream;
+import io.regcache.it.support.TempDirs;
+import io.regcache.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Faults a real registry does not produce, injected by an in-process upstream: wrong bytes for a
+ * digest, a stalled body, a connection dropped half-way, 429 and 500 answers.
+ */
+@RunAsClient
+class FaultIT {
+    static FaultyUpstream upstream;
+    static Path storage;
+
+    @RegisterExtension
+    @Order(1)
+    static final BeforeDeploy setup = BeforeDeploy.run(FaultIT::start);
+
+    @RegisterExtension
+    @Order(2)
+    static final ArquillianExtension arquillian = new ArquillianExtension();
+
+    @ArquillianResource
+    URL mirror;
+
+    static void start() {
+        upstream = setup.closeLater(FaultyUpstream.start());
+        storage = TempDirs.create("fault-storage");
+        setup.closeLater(() -> TempDirs.deleteQuietly(storage));
+        MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return MirrorWar.packaged();
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private HttpResponse<InputStream> open(String path) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private long blobFilesInStorage() throws IOException {
+        Path blobs = storage.resolve("blobs");
+        if (!Files.isDirectory(blobs)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(blobs)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void wrongBytesAreNeverDeliveredCompleteNorCached() throws Exception {
+        byte[] right = random(600_000, 1);
+        byte[] wrong = right.clone();
+        wrong[wrong.length - 1] ^= 0x55; // differs only in the very last byte
+        Digest digest = Digest.sha256(right);
+        String path = "/v2/faults/wrong/blobs/" + digest;
+        upstream.on(path, FaultyUpstream.serve(wrong, "application/octet-stream"));
+        long before = blobFilesInStorage();
+
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            HttpResponse<InputStream> response = open(path);
+            if (response.statusCode() != 200) {
+                try (InputStream in = response.body()) {
+                    throw new AssertionError("attempt " + attempt + ": " + response.statusCode() + " " + new String(in.readAllBytes()));
+                }
+            }
+            assertEquals(String.valueOf(right.length), response.headers().firstValue("Content-Length").orElseThrow());
+            try (InputStream in = response.body()) {
+                assertThrows(IOException.class, () -> {
+                    byte[] got = in.readAllBytes();
+                    throw new AssertionError("the body completed with " + got.length + " bytes");
+                }, "the client must see a broken transfer");
+            }
+            assertEquals(before, blobFilesInStorage(), "wrong content was stored");
+            try (Stream<Path> tmp = Files.list(storage.resolve("tmp"))) {
+                assertEquals(0, tmp.filter(p -> p.toString().endsWith(".part")).count(), "temp file left behind");
+            }
+            // nothing was kept, so every request goes upstream again
+            assertEquals(attempt, upstream.count("GET", path));
+        }
+    }
+
+    @Test
+    void aManifestWithWrongBytesIsRefusedAndNotCached() throws Exception {
+        byte[] right = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}".getBytes();
+        byte[] wrong = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[ ]}".getBytes();
+        Digest digest = Digest.sha256(right);
+        String path = "/v2/faults/manifest/manifests/" + digest;
+        upstream.on(path, FaultyUpstream.serve(wrong, "application/vnd.oci.image.manifest.v1+json"));
+        for (int i = 1; i <= 2; i++) {
+            var r = MirrorHttp.get(mirror, path, "Accept", "application/vnd.oci.image.manifest.v1+json");
+            assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("\"errors\""), r.body());
+            assertEquals(i, upstream.count("GET", path));
+        }
+    }
+
+    @Test
+    void firstBytesReachTheClientBeforeTheUpstreamFinishes() throws Exception {
+        byte[] body = random(2_000_000, 2);
+        Digest digest = Digest.sha256(body);
+        String path = "/v2/faults/slow/blobs/" + digest;
+        CountDownLatch gate = new CountDownLatch(1);
+        upstream.on(path, FaultyUpstream.stallAfter(body, 100_000, gate));
+        try {
+            HttpResponse<InputStream> response = open(path);
+            assertEquals(200, response.statusCode());
+            try (InputStream in = response.body()) {
+                byte[] first = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> in.readNBytes(50_000),
+                        "the first bytes did not arrive while the upstream was still sending");
+                assertArrayEquals(java.util.Arrays.copyOf(body, 50_000), first);
+                gate.countDown();
+                byte[] rest = in.readAllBytes();
+                assertEquals(body.length - 50_000, rest.length);
+                assertArrayEquals(java.util.Arrays.copyOfRange(body, 50_000, body.length), rest);
+            }
+        } finally {
+            gate.countDown();
+        }
+    }
+
+    @Test
+    void aDroppedUpstreamConnectionIsResumedWithARangeRequest() throws Exception {
+        byte[] body = random(1_500_000, 3);
+        Digest digest = Digest.sha256(body);
+        String path = "/v2/faults/dropped/blobs/" + digest;
+        upstream.on(path, FaultyUpstream.dropAfter(body, 700_000));
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(body, r.body());
+        var resumed = upstream.requests().stream().filter(s -> s.path().equals(path) && s.range() != null).toList();
+        assertEquals(1, resumed.size(), upstream.requests().toString());
+        assertTrue(resumed.get(0).range().startsWith("bytes="), resumed.toString());
+        assertTrue(Long.parseLong(resumed.get(0).range().replaceAll("\\D", "")) > 0, "resumed from 0: " + resumed);
+    }
+
+    @Test
+    void upstreamRateLimitPassesThroughWithRetryAfter() {
+        String path = "/v2/faults/limited/manifests/latest";
+        upstream.on(path, FaultyUpstream.status(429, "TOOMANYREQUESTS", Map.of("Retry-After", "120")));
+        var r = MirrorHttp.get(mirror, path);
+        assertEquals(429, r.statusCode(), r.body());
+        assertEquals("120", r.headers().firstValue("Retry-After").orElse(null));
+        assertTrue(r.body().contains("TOOMANYREQUESTS"), r.body());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
+    }
+
+    @Test
+    void upstreamServerErrorIsAClearGatewayError() {
+        String path = "/v2/faults/broken/manifests/latest";
+        upstream.on(path, FaultyUpstream.status(500, "UNKNOWN", Map.of()));
+        var r = MirrorHttp.get(mirror, path);
+        assertEquals(502, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"code\":\"UNAVAILABLE\""), r.body());
+    }
+}
