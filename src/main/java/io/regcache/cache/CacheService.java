@@ -123,7 +123,7 @@ public final class CacheService implements AutoCloseable {
             String tag = ref.tag();
             try {
                 Upstream.ManifestHead head = up.headManifest(repo.name(), ref, accept, access());
-                if (head.digest() == null || head.size() < 0) {
+                if (head.digest() == null || head.size() < 0 || head.mediaType() == null) {
                     return manifestByTag(up, repo, tag, accept); // the upstream cannot tell without a GET
                 }
                 index.putTag(repo, tag, accept.key(), new TagRecord(head.digest().toString(), head.mediaType(),
@@ -388,19 +388,27 @@ public final class CacheService implements AutoCloseable {
         }
     }
 
-    /** The query of an upstream {@code Link: </v2/…/tags/list?n=…&last=…>; rel="next"}. */
+    /** The query of the {@code rel="next"} target in an upstream {@code Link} header, or null. */
     static String nextQuery(String link) {
         if (link == null) {
             return null;
         }
         int lt = link.indexOf('<');
-        int gt = link.indexOf('>', lt + 1);
-        if (lt < 0 || gt < 0 || !link.substring(gt).contains("next")) {
-            return null;
+        while (lt >= 0) {
+            int gt = link.indexOf('>', lt + 1);
+            if (gt < 0) {
+                return null;
+            }
+            int following = link.indexOf('<', gt + 1);
+            String params = link.substring(gt + 1, following < 0 ? link.length() : following);
+            if (params.replace(" ", "").matches("(?i).*;rel=\"?next\"?.*")) {
+                String target = link.substring(lt + 1, gt);
+                int q = target.indexOf('?');
+                return q < 0 ? null : target.substring(q + 1);
+            }
+            lt = following;
         }
-        String target = link.substring(lt + 1, gt);
-        int q = target.indexOf('?');
-        return q < 0 ? null : target.substring(q + 1);
+        return null;
     }
 
     /** How requests go upstream; the mirror's account is used whenever one is configured. */

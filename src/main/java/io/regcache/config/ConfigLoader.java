@@ -2,8 +2,10 @@ package io.regcache.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -36,10 +38,17 @@ public final class ConfigLoader {
 
     private final Map<String, String> env;
     private final Properties system;
+    private final Path workingDirectory;
 
     public ConfigLoader(Map<String, String> env, Properties system) {
+        this(env, system, Path.of(""));
+    }
+
+    /** {@code workingDirectory} is where {@code conf/mirror.yml} is looked for. */
+    public ConfigLoader(Map<String, String> env, Properties system, Path workingDirectory) {
         this.env = env;
         this.system = system;
+        this.workingDirectory = workingDirectory;
     }
 
     public static MirrorConfig loadFromEnvironment() {
@@ -71,27 +80,63 @@ public final class ConfigLoader {
             }
             return p;
         }
-        return Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+        Path conventional = workingDirectory.resolve(DEFAULT_FILE);
+        return Files.isRegularFile(conventional) ? conventional : null;
     }
 
     static ConfigFile parse(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        String text;
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            if (text.isBlank()) {
-                return new ConfigFile();
-            }
-            ConfigFile parsed = yaml.readValue(text, ConfigFile.class);
-            return parsed == null ? new ConfigFile() : parsed;
-        } catch (JsonMappingException e) {
-            throw new ConfigException(file.toAbsolutePath() + where(e) + ": " + e.getOriginalMessage()
-                    + (e.getPath().isEmpty() ? "" : " (at " + e.getPathReference().replace("io.regcache.config.", "") + ")"), e);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file.toAbsolutePath() + where(e) + ": " + e.getOriginalMessage(), e);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + file.toAbsolutePath() + ": " + e, e);
         }
+        try {
+            JsonNode tree = yaml.readTree(text);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return new ConfigFile(); // empty, or comments only
+            }
+            return yaml.readValue(text, ConfigFile.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file.toAbsolutePath() + ", line " + lineOfKey(text, e) + ": unknown key '"
+                    + e.getPropertyName() + "'" + (e.getPath().size() > 1 ? " (at " + pathOf(e) + ")" : ""), e);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(file.toAbsolutePath() + where(e) + ": " + e.getOriginalMessage()
+                    + (e.getPath().isEmpty() ? "" : " (at " + pathOf(e) + ")"), e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file.toAbsolutePath() + where(e) + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code upstreams[1].url}, the way a user reads the file. */
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Jackson reports where the parser stood, which is the value after an unknown key (the next
+     * line for a nested block); the key itself is on the last line at or before it naming the key.
+     */
+    private static int lineOfKey(String text, UnrecognizedPropertyException e) {
+        int reported = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
+        String[] lines = text.split("\n", -1);
+        Pattern key = Pattern.compile("^\\s*(?:-\\s+)?[\"']?" + Pattern.quote(e.getPropertyName()) + "[\"']?\\s*:.*");
+        for (int i = Math.min(reported, lines.length) - 1; i >= 0; i--) {
+            if (key.matcher(lines[i]).matches()) {
+                return i + 1;
+            }
+        }
+        return reported;
     }
 
     private static String where(JsonProcessingException e) {
@@ -106,11 +151,11 @@ public final class ConfigLoader {
         // upstreams
         List<ConfigFile.Upstream> declared = new ArrayList<>(raw.upstreams);
         if (declared.isEmpty()) {
-            ConfigFile.Upstream hub = new ConfigFile.Upstream();
-            hub.registry = "docker.io";
-            hub.url = DOCKER_HUB_URL;
-            hub.isDefault = true;
-            declared.add(hub);
+            // built-in: Docker Hub; its registry name follows the URL when proxy.remoteurl replaces it
+            ConfigFile.Upstream builtIn = new ConfigFile.Upstream();
+            builtIn.url = DOCKER_HUB_URL;
+            builtIn.isDefault = true;
+            declared.add(builtIn);
         }
         long defaults = declared.stream().filter(u -> u.isDefault).count();
         if (defaults > 1) {
@@ -192,7 +237,7 @@ public final class ConfigLoader {
         return url.getPort() > 0 ? host + ":" + url.getPort() : host;
     }
 
-    private static String readPassword(String inline, String file, String at) {
+    private String readPassword(String inline, String file, String at) {
         if (file == null || file.isBlank()) {
             return inline;
         }
@@ -203,9 +248,9 @@ public final class ConfigLoader {
         }
     }
 
-    private static Path expandHome(String path) {
+    private Path expandHome(String path) {
         if (path.equals("~") || path.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home") + path.substring(1));
+            return Path.of(system.getProperty("user.home", ".") + path.substring(1));
         }
         return Path.of(path);
     }

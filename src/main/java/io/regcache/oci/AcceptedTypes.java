@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The manifest media types a client accepts, reduced to the known ones. Docker sends one Accept
  * line per type, containerd one comma-separated line; both end up here as the same set. A client
- * that names none of them (or only a wildcard) is treated as accepting the current four.
+ * that names none of them (or only a wildcard) is treated as accepting the current four, less
+ * any it refused with {@code q=0}.
  */
 public final class AcceptedTypes {
     private final int mask;
@@ -18,7 +19,8 @@ public final class AcceptedTypes {
     }
 
     public static AcceptedTypes fromHeaders(Collection<String> acceptHeaderLines) {
-        int mask = 0;
+        int accepted = 0;
+        int refused = 0;
         if (acceptHeaderLines != null) {
             for (String line : acceptHeaderLines) {
                 if (line == null) {
@@ -26,13 +28,19 @@ public final class AcceptedTypes {
                 }
                 for (String part : line.split(",")) {
                     int i = MediaTypes.MANIFEST_TYPES.indexOf(MediaTypes.bare(part));
-                    if (i >= 0 && !isRefused(part)) {
-                        mask |= 1 << i;
+                    if (i < 0) {
+                        continue;
+                    }
+                    if (isRefused(part)) {
+                        refused |= 1 << i;
+                    } else {
+                        accepted |= 1 << i;
                     }
                 }
             }
         }
-        return mask == 0 ? current() : new AcceptedTypes(mask);
+        int mask = (accepted == 0 ? current().mask : accepted) & ~refused;
+        return new AcceptedTypes(mask == 0 ? current().mask : mask);
     }
 
     public static AcceptedTypes current() {
@@ -46,6 +54,9 @@ public final class AcceptedTypes {
     }
 
     public boolean accepts(String mediaType) {
+        if (mediaType == null) {
+            return false;
+        }
         int i = MediaTypes.MANIFEST_TYPES.indexOf(MediaTypes.bare(mediaType));
         return i >= 0 && (mask & (1 << i)) != 0;
     }

@@ -29,6 +29,9 @@ public record Challenge(String scheme, Map<String, String> params) {
             }
             String key = h.substring(i, eq).trim().toLowerCase(Locale.ROOT);
             i = eq + 1;
+            while (i < h.length() && h.charAt(i) == ' ') {
+                i++; // RFC 9110 allows white space around '='
+            }
             StringBuilder value = new StringBuilder();
             if (i < h.length() && h.charAt(i) == '"') {
                 i++;

@@ -47,15 +47,18 @@ public final class UpstreamResponse implements Closeable {
         return uri;
     }
 
-    /** Reads the whole body, refusing more than {@code max} bytes. */
+    /**
+     * Reads the whole body. More than {@code max} bytes is a bad answer (not an outage: the
+     * upstream did answer); an IOException means the transfer itself failed.
+     */
     public byte[] readBody(int max) throws IOException {
         long declared = contentLength();
         if (declared > max) {
-            throw new IOException("upstream body of " + declared + " bytes exceeds the limit of " + max);
+            throw UpstreamException.badResponse("upstream body of " + declared + " bytes exceeds the limit of " + max);
         }
         byte[] bytes = body.readNBytes(max + 1);
         if (bytes.length > max) {
-            throw new IOException("upstream body exceeds the limit of " + max + " bytes");
+            throw UpstreamException.badResponse("upstream body exceeds the limit of " + max + " bytes");
         }
         return bytes;
     }

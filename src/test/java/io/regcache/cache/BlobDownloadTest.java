@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.regcache.oci.Digest;
+import io.regcache.upstream.UpstreamException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -166,14 +166,14 @@ class BlobDownloadTest {
             CompletableFuture<Long> reading = inReader(() -> d.awaitReadable(9));
             assertBlocked(reading);
 
-            IllegalStateException cause = new IllegalStateException("digest mismatch");
+            UpstreamException cause = UpstreamException.badResponse("digest mismatch");
             d.failed(cause);
 
             ExecutionException e = assertThrows(ExecutionException.class, () -> result(reading));
             assertSame(cause, e.getCause());
-            assertSame(cause, assertThrows(IllegalStateException.class, () -> d.awaitReadable(0)),
+            assertSame(cause, assertThrows(UpstreamException.class, () -> d.awaitReadable(0)),
                     "a failed download gives nothing more, not even what was readable before");
-            assertSame(cause, assertThrows(IllegalStateException.class, d::awaitStart));
+            assertSame(cause, assertThrows(UpstreamException.class, d::awaitStart));
         });
     }
 
@@ -183,7 +183,7 @@ class BlobDownloadTest {
             BlobDownload d = download();
             CompletableFuture<Long> starting = inReader(d::awaitStart);
             assertBlocked(starting);
-            UncheckedIOException cause = new UncheckedIOException(new IOException("upstream gone"));
+            UpstreamException cause = UpstreamException.unreachable("upstream gone", new IOException("refused"));
             d.failed(cause);
             assertSame(cause, assertThrows(ExecutionException.class, () -> result(starting)).getCause());
         });
@@ -218,8 +218,8 @@ class BlobDownloadTest {
     void openAfterFailureWithoutTempFileThrowsTheFailure() {
         BlobDownload d = download();
         d.started(10);
-        IllegalStateException cause = new IllegalStateException("aborted");
+        UpstreamException cause = UpstreamException.badResponse("aborted");
         d.failed(cause);
-        assertSame(cause, assertThrows(IllegalStateException.class, d::open));
+        assertSame(cause, assertThrows(UpstreamException.class, d::open));
     }
 }

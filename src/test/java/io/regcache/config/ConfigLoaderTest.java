@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.net.URI;
@@ -84,17 +83,29 @@ class ConfigLoaderTest {
         assertDockerHubDefault(load("# nothing configured yet\n# upstreams:\n#   - url: https://ghcr.io\n"));
     }
 
-    /**
-     * Without -Dmirror.config / MIRROR_CONFIG the loader looks at conf/mirror.yml relative to the
-     * JVM's working directory, which a test cannot redirect; skipped if that file happens to exist.
-     */
     @Test
-    void noFileAtAllGivesBuiltInDefaults() {
-        assumeFalse(Files.exists(ConfigLoader.DEFAULT_FILE), "conf/mirror.yml exists in the working directory");
-        MirrorConfig c = new ConfigLoader(Map.of(), props(null)).load();
+    void noFileAtAllGivesBuiltInDefaults() throws IOException {
+        Path emptyWorkingDir = Files.createDirectories(dir.resolve("cwd"));
+        MirrorConfig c = new ConfigLoader(Map.of(), props(null), emptyWorkingDir).load();
         assertDockerHubDefault(c);
         assertEquals(home().resolve(".cache").resolve("regcache"), c.storageRoot());
         assertEquals("built-in defaults", c.source());
+    }
+
+    @Test
+    void confMirrorYmlInTheWorkingDirectoryIsFound() throws IOException {
+        Path cwd = Files.createDirectories(dir.resolve("cwd2"));
+        Path conf = Files.createDirectories(cwd.resolve("conf"));
+        Files.writeString(conf.resolve("mirror.yml"), "storage:\n  filesystem:\n    rootdirectory: /srv/cache\n");
+        MirrorConfig c = new ConfigLoader(Map.of(), props(null), cwd).load();
+        assertEquals(Path.of("/srv/cache"), c.storageRoot());
+        assertEquals(conf.resolve("mirror.yml").toAbsolutePath().toString(), c.source());
+    }
+
+    @Test
+    void tildeInPathsMeansTheGivenUserHome() throws IOException {
+        MirrorConfig c = load("storage:\n  filesystem:\n    rootdirectory: ~/cache\n");
+        assertEquals(home().resolve("cache"), c.storageRoot());
     }
 
     @Test
