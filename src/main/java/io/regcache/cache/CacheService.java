@@ -419,5 +419,6 @@ public final class CacheService implements AutoCloseable {
     @Override
     public void close() {
         fetcher.close();
+        LOG.info("mirror stopped: storage " + config.storageRoot());
     }
 }

@@ -50,7 +50,7 @@ class ApiIT {
         MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
     }
 
-    @Deployment(testable = false)
+    @Deployment(name = "ApiIT", testable = false)
     static WebArchive war() {
         return MirrorWar.packaged();
     }

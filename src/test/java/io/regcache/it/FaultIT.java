@@ -61,7 +61,7 @@ class FaultIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @Deployment(testable = false)
+    @Deployment(name = "FaultIT", testable = false)
     static WebArchive war() {
         return MirrorWar.packaged();
     }

@@ -77,7 +77,7 @@ class MultiUpstreamIT {
                 .install();
     }
 
-    @Deployment(testable = false)
+    @Deployment(name = "MultiUpstreamIT", testable = false)
     static WebArchive war() {
         return MirrorWar.packaged();
     }

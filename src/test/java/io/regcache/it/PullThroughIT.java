@@ -81,7 +81,7 @@ class PullThroughIT {
                 .install();
     }
 
-    @Deployment(testable = false)
+    @Deployment(name = "PullThroughIT", testable = false)
     static WebArchive war() {
         return MirrorWar.packaged();
     }

@@ -1,0 +1,34 @@
+package io.regcache.it;
+
+import org.eclipse.jetty.deploy.App;
+import org.jboss.arquillian.container.spi.event.container.AfterUnDeploy;
+import org.jboss.arquillian.core.api.Instance;
+import org.jboss.arquillian.core.api.annotation.Inject;
+import org.jboss.arquillian.core.api.annotation.Observes;
+import org.jboss.arquillian.core.spi.LoadableExtension;
+
+/**
+ * Works around a defect of the Jetty 12 Arquillian adapter (2.0.0.Final): every ROOT.war is
+ * exported to the same file, Jetty's DeploymentManager finds apps by that path, and the adapter
+ * never removes an undeployed app. From the second test class on, "undeploy" found the first,
+ * long-gone app and left the current one running, so later classes talked to an earlier mirror.
+ * Removing each app from the DeploymentManager once it is undeployed keeps the paths unique.
+ */
+public final class ForgetUndeployedApps implements LoadableExtension {
+    @Override
+    public void register(ExtensionBuilder builder) {
+        builder.observer(Forgetter.class);
+    }
+
+    public static final class Forgetter {
+        @Inject
+        private Instance<App> app;
+
+        public void afterUndeploy(@Observes AfterUnDeploy event) {
+            App undeployed = app.get();
+            if (undeployed != null) {
+                undeployed.getDeploymentManager().removeApp(undeployed);
+            }
+        }
+    }
+}
