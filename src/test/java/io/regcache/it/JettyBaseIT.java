@@ -1,0 +1,308 @@
+package io.regcache.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.regcache.it.support.BlobRef;
+import io.regcache.it.support.Digests;
+import io.regcache.it.support.FreePort;
+import io.regcache.it.support.ImageKind;
+import io.regcache.it.support.ImageSeeder;
+import io.regcache.it.support.LoggedProcess;
+import io.regcache.it.support.MediaTypes;
+import io.regcache.it.support.RegistryRequest;
+import io.regcache.it.support.RequiredTools;
+import io.regcache.it.support.SeededImage;
+import io.regcache.it.support.Skopeo;
+import io.regcache.it.support.TempDirs;
+import io.regcache.it.support.UpstreamRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Runs the repository's {@code jetty-base/} on a real jetty-home (unpacked by the build into
+ * {@code target/jetty-home}) the way users start it, as a child process, and pulls
+ * through it: proves that the base deploys the WAR built by {@code package} at "/", logs requests,
+ * honours X-Forwarded-* and never compresses what clients verify by digest.
+ *
+ * <p>Jetty runs from a temp working directory with the base given as an absolute path; the
+ * mirror's configuration, its storage, the request log ({@code jetty.requestlog.dir}) and Jetty's
+ * temp dir (the extracted WAR) all live in that temp dir, so the source tree is left untouched.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JettyBaseIT {
+    private static final String REPOSITORY = "it/jetty-base";
+    private static final String TAG = "1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Environment that would override the test's configuration file inside the child. */
+    private static final List<String> CONFIG_ENV = List.of("MIRROR_CONFIG", "REGISTRY_PROXY_REMOTEURL",
+            "REGISTRY_PROXY_USERNAME", "REGISTRY_PROXY_PASSWORD", "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY",
+            "JETTY_HOME", "JETTY_BASE");
+
+    private static final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private static Path base;
+    private static Path dir;
+    private static Path requestLogDir;
+    private static Skopeo skopeo;
+    private static SeededImage image;
+    private static LoggedProcess jetty;
+    private static URL mirrorUrl;
+
+    @BeforeAll
+    static void startJettyBase() throws IOException {
+        RequiredTools.require("docker-registry", "skopeo");
+        base = Path.of("jetty-base").toAbsolutePath().normalize();
+        Path startJar = Path.of(System.getProperty("regcache.jetty.home", "target/jetty-home/jetty-home-12.0.38"))
+                .resolve("start.jar").toAbsolutePath();
+        Path war = Path.of(System.getProperty("regcache.war", "target/regcache.war")).toAbsolutePath();
+        for (Path required : List.of(base.resolve("webapps/regcache.xml"), startJar, war)) {
+            if (!Files.isRegularFile(required)) {
+                throw new IllegalStateException(required + " is missing: run the tests with `mvn verify`, which"
+                        + " packages the WAR and unpacks jetty-home into target/ first");
+            }
+        }
+
+        dir = TempDirs.create("jetty-base");
+        resources.push(() -> TempDirs.deleteQuietly(dir));
+        UpstreamRegistry upstream = closeLater(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
+        skopeo = closeLater(new Skopeo());
+        ImageSeeder seeder = closeLater(new ImageSeeder(upstream, skopeo));
+        image = seeder.seed(ImageKind.OCI, REPOSITORY, TAG, 300_000);
+
+        Path config = dir.resolve("mirror.yml");
+        Files.writeString(config, MirrorYaml.storage(dir.resolve("storage"))
+                .upstream("docker.io", upstream.url(), true).text());
+        requestLogDir = Files.createDirectories(dir.resolve("logs"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        int port = FreePort.find();
+        mirrorUrl = new URL("http://127.0.0.1:" + port);
+
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmirror.config=" + config,
+                "-Djava.io.tmpdir=" + tmp,
+                "-jar", startJar.toString(),
+                "jetty.base=" + base,
+                "jetty.http.host=127.0.0.1",
+                "jetty.http.port=" + port,
+                "jetty.requestlog.dir=" + requestLogDir);
+        jetty = startWithCleanEnvironment(command, work, dir.resolve("jetty.log"));
+        resources.push(JettyBaseIT::stopJetty);
+        awaitPing();
+    }
+
+    /** {@link LoggedProcess#start} passes on this JVM's environment; unset what would reconfigure the mirror. */
+    private static LoggedProcess startWithCleanEnvironment(List<String> command, Path work, Path log) {
+        List<String> withEnv = new ArrayList<>();
+        CONFIG_ENV.stream().filter(name -> System.getenv(name) != null)
+                .forEach(name -> withEnv.addAll(List.of("-u", name)));
+        if (!withEnv.isEmpty()) {
+            withEnv.add(0, "env");
+        }
+        withEnv.addAll(command);
+        return LoggedProcess.start("jetty", withEnv, work, log, null);
+    }
+
+    private static <T extends AutoCloseable> T closeLater(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    private static void awaitPing() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!jetty.isAlive()) {
+                throw new IllegalStateException("Jetty exited during startup; log tail:\n" + jetty.tail(40));
+            }
+            try {
+                HttpResponse<String> r = MirrorHttp.get(mirrorUrl, "/v2/");
+                if (r.statusCode() == 200
+                        && "registry/2.0".equals(r.headers().firstValue("Docker-Distribution-API-Version").orElse(null))) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.headers().map();
+            } catch (UncheckedIOException e) {
+                last = e.getCause().toString();
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("Jetty did not answer GET /v2/ with 200 within " + START_TIMEOUT + " (last: "
+                + last + "); log tail:\n" + jetty.tail(40));
+    }
+
+    /**
+     * SIGTERM to Jetty (graceful stop), SIGKILL after 10 s; then kills whatever it started (nothing
+     * as long as the base does not use --exec, which would fork a second JVM).
+     */
+    private static void stopJetty() {
+        List<ProcessHandle> tree = ProcessHandle.of(jetty.pid()).map(p -> p.descendants().toList()).orElse(List.of());
+        jetty.stop(Duration.ofSeconds(10));
+        for (ProcessHandle child : tree) {
+            child.destroyForcibly();
+        }
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        Exception first = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private String mirror() {
+        return mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
+    }
+
+    @Test
+    @Order(1)
+    void pingAnswersLikeARegistryWithoutNamingTheServer() {
+        HttpResponse<String> r = MirrorHttp.get(mirrorUrl, "/v2/");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("registry/2.0", r.headers().firstValue("Docker-Distribution-API-Version").orElse(null));
+        assertNull(r.headers().firstValue("Server").orElse(null), "jetty.httpConfig.sendServerVersion=false");
+    }
+
+    @Test
+    @Order(2)
+    void skopeoPullsTheImageThroughTheJettyBase() {
+        Path pulled = TempDirs.create("jetty-base-pulled");
+        try {
+            skopeo.copyToDir("docker://" + mirror() + "/" + REPOSITORY + ":" + TAG, pulled, null, false);
+            assertArrayEquals(image.manifestBytes(), Files.readAllBytes(pulled.resolve("manifest.json")),
+                    "manifest pulled through the jetty-base differs from the upstream's");
+            assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()),
+                    Skopeo.blobDigestsInDir(pulled));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            TempDirs.deleteQuietly(pulled);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void nothingIsCompressedEvenWhenTheClientAcceptsGzip() {
+        // the config is small JSON, the layer a binary blob: gzip-able content of both kinds
+        for (BlobRef blob : image.blobs()) {
+            HttpResponse<byte[]> r = MirrorHttp.getBytes(mirrorUrl, "/v2/" + REPOSITORY + "/blobs/" + blob.digest(),
+                    "Accept-Encoding", "gzip, deflate, br, zstd");
+            assertEquals(200, r.statusCode());
+            assertNull(r.headers().firstValue("Content-Encoding").orElse(null), "blob " + blob + " was encoded");
+            assertEquals(blob.size(), r.body().length, "blob " + blob.digest());
+            assertEquals(blob.digest(), Digests.sha256(r.body()));
+        }
+        HttpResponse<byte[]> m = MirrorHttp.getBytes(mirrorUrl, "/v2/" + REPOSITORY + "/manifests/" + TAG,
+                "Accept", String.join(", ", MediaTypes.ALL_MANIFESTS), "Accept-Encoding", "gzip");
+        assertEquals(200, m.statusCode());
+        assertNull(m.headers().firstValue("Content-Encoding").orElse(null), "manifest was encoded");
+        assertArrayEquals(image.manifestBytes(), m.body());
+    }
+
+    @Test
+    @Order(4)
+    void forwardedHeadersOfAReverseProxyAreHonouredAndHarmless() {
+        String[] proxy = {"X-Forwarded-Proto", "https", "X-Forwarded-Host", "registry.example.test",
+            "X-Forwarded-Port", "443", "X-Forwarded-For", "203.0.113.7"};
+        HttpResponse<String> ping = MirrorHttp.get(mirrorUrl, "/v2/", proxy);
+        assertEquals(200, ping.statusCode(), ping.body());
+        assertEquals("registry/2.0", ping.headers().firstValue("Docker-Distribution-API-Version").orElse(null));
+
+        List<String> headers = new ArrayList<>(List.of(proxy));
+        headers.addAll(List.of("Accept", String.join(", ", MediaTypes.ALL_MANIFESTS)));
+        HttpResponse<byte[]> m = MirrorHttp.getBytes(mirrorUrl, "/v2/" + REPOSITORY + "/manifests/" + TAG,
+                headers.toArray(String[]::new));
+        assertEquals(200, m.statusCode());
+        assertArrayEquals(image.manifestBytes(), m.body());
+        assertEquals(image.digest(), m.headers().firstValue("Docker-Content-Digest").orElse(null));
+
+        // the forwarded module makes X-Forwarded-For the client address that the request log records
+        awaitRequestLog(lines -> lines.stream().anyMatch(l -> l.startsWith("203.0.113.7 ")
+                && l.contains("\"GET /v2/" + REPOSITORY + "/manifests/" + TAG + " HTTP/1.1\" 200 ")));
+    }
+
+    @Test
+    @Order(5)
+    void everyRequestIsInTheRequestLogInCombinedFormat() {
+        String manifestPath = "/v2/" + REPOSITORY + "/manifests/" + TAG;
+        String layerPath = "/v2/" + REPOSITORY + "/blobs/" + image.layers().get(0).digest();
+        List<String> lines = awaitRequestLog(all -> {
+            List<RegistryRequest> parsed = all.stream().map(RegistryRequest::parse).filter(r -> r != null).toList();
+            return parsed.stream().anyMatch(r -> r.is("GET", "/v2/") && r.status() == 200)
+                    && parsed.stream().anyMatch(r -> r.is("GET", manifestPath) && r.status() == 200)
+                    && parsed.stream().anyMatch(r -> r.is("GET", layerPath) && r.status() == 200
+                            && r.bytes() == image.layers().get(0).size());
+        });
+        for (String line : lines) {
+            assertTrue(RegistryRequest.parse(line) != null, "not a combined-format line: " + line);
+        }
+        // this test writes its log elsewhere; in normal use Jetty writes to jetty-base/logs and
+        // refuses to start when that directory is missing
+        assertTrue(Files.isDirectory(base.resolve("logs")), base.resolve("logs") + " must exist");
+    }
+
+    /** Waits until the request log's lines satisfy {@code condition} (the writer is asynchronous). */
+    private static List<String> awaitRequestLog(Predicate<List<String>> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<String> lines = List.of();
+        while (System.nanoTime() < deadline) {
+            lines = requestLogLines();
+            if (condition.test(lines)) {
+                return lines;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("request log in " + requestLogDir + " never reached the expected state; lines:\n  "
+                + String.join("\n  ", lines));
+    }
+
+    private static List<String> requestLogLines() {
+        try (Stream<Path> files = Files.list(requestLogDir)) {
+            List<String> lines = new ArrayList<>();
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".request.log")).sorted().toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
