@@ -1,6 +1,8 @@
 package io.regcache.cache;
 
 import io.regcache.oci.Digest;
+import io.regcache.oci.ErrorCode;
+import io.regcache.upstream.UpstreamException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -38,8 +40,9 @@ public abstract sealed class BlobContent {
 
     /**
      * Writes {@code length} bytes from {@code offset} (length -1: to the end). Throws
-     * {@link ClientGoneException} when the client disconnects, and any other IOException when the
-     * content turns out to be wrong; the response must then be aborted, not completed.
+     * {@link ClientGoneException} when the client disconnects, and a RegistryException when the
+     * content cannot be delivered (a failed or wrong download): the response must then end as an
+     * error or, once bytes went out, be aborted rather than completed.
      */
     public abstract void writeTo(long offset, long length, OutputStream out) throws IOException;
 
@@ -92,12 +95,7 @@ public abstract sealed class BlobContent {
             try (FileChannel ch = download.open()) {
                 long pos = offset;
                 while (pos < end) {
-                    long limit;
-                    try {
-                        limit = download.awaitReadable(pos);
-                    } catch (RuntimeException e) {
-                        throw new IOException("blob " + digest() + " download failed: " + e.getMessage(), e);
-                    }
+                    long limit = download.awaitReadable(pos);
                     if (limit < 0) {
                         break;
                     }
@@ -110,6 +108,9 @@ public abstract sealed class BlobContent {
                     }
                     pos = stop;
                 }
+            } catch (UpstreamException e) {
+                // before the first byte this becomes an error response; after it, an aborted transfer
+                throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN);
             }
         }
     }
