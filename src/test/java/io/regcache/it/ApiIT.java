@@ -45,8 +45,7 @@ class ApiIT {
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
-        storage = TempDirs.create("api-storage");
-        setup.closeLater(() -> TempDirs.deleteQuietly(storage));
+        storage = setup.tempDir("api-storage");
         MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
     }
 

@@ -1,5 +1,7 @@
 package io.regcache.it;
 
+import io.regcache.it.support.TempDirs;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -26,6 +28,13 @@ public final class BeforeDeploy implements BeforeAllCallback, AfterAllCallback {
 
     public static BeforeDeploy run(Setup setup) {
         return new BeforeDeploy(setup);
+    }
+
+    /** A new temp directory, deleted after the class's tests. */
+    public Path tempDir(String prefix) {
+        Path dir = TempDirs.create(prefix);
+        closeLater(() -> TempDirs.deleteQuietly(dir));
+        return dir;
     }
 
     /** Registers something to close after the class's tests. */

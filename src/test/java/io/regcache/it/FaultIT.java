@@ -54,8 +54,7 @@ class FaultIT {
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
-        storage = TempDirs.create("fault-storage");
-        setup.closeLater(() -> TempDirs.deleteQuietly(storage));
+        storage = setup.tempDir("fault-storage");
         MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
     }
 

@@ -68,8 +68,7 @@ class MultiUpstreamIT {
         ghcrImage = setup.closeLater(new ImageSeeder(ghcr.hostPort(), GHCR_USER + ":" + GHCR_PASSWORD, skopeo))
                 .seed(ImageKind.DOCKER_V2S2, "owner/tool", "2", 200_000);
         containerd = setup.closeLater(Containerd.start());
-        Path storage = TempDirs.create("multi-storage");
-        setup.closeLater(() -> TempDirs.deleteQuietly(storage));
+        Path storage = setup.tempDir("multi-storage");
         MirrorYaml.storage(storage)
                 .upstream("quay.io", "http://127.0.0.1:" + FreePort.find(), true) // nothing listens there
                 .upstream("docker.io", hub.url(), false)

@@ -75,8 +75,7 @@ class PullThroughIT {
         ociIndex = seeder.seed(ImageKind.OCI_INDEX, "library/multi", "1", 400_000);
         dockerList = seeder.seed(ImageKind.DOCKER_MANIFEST_LIST, "team/list", "1", 250_000);
         secret = seeder.seed(ImageKind.OCI, "private/secret", "1", 100_000);
-        Path storage = TempDirs.create("mirror-storage");
-        setup.closeLater(() -> TempDirs.deleteQuietly(storage));
+        Path storage = setup.tempDir("mirror-storage");
         // the mirror holds alice's account, which the token server requires for private/*
         MirrorYaml.storage(storage)
                 .upstream("docker.io", upstream.url(), TokenServer.ALICE, TokenServer.ALICE_PASSWORD, true)

@@ -61,8 +61,7 @@ class RestartIT {
         upstream = setup.closeLater(UpstreamRegistry.start(UpstreamRegistry.Auth.token(tokens)));
         skopeo = setup.closeLater(new Skopeo());
         image = setup.closeLater(new ImageSeeder(upstream, skopeo)).seed(ImageKind.OCI_INDEX, "library/keep", "1", 500_000);
-        storage = TempDirs.create("restart-storage");
-        setup.closeLater(() -> TempDirs.deleteQuietly(storage));
+        storage = setup.tempDir("restart-storage");
         MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
     }
 
