@@ -46,8 +46,8 @@ public abstract sealed class BlobContent {
      */
     public abstract void writeTo(long offset, long length, OutputStream out) throws IOException;
 
-    static BlobContent ofFile(Digest digest, Path file, long size) {
-        return new OnDisk(digest, file, size);
+    static BlobContent ofFile(Digest digest, Path file, long size, Leases leases) {
+        return new OnDisk(digest, file, size, leases);
     }
 
     static BlobContent ofDownload(BlobDownload download, long size) {
@@ -56,10 +56,12 @@ public abstract sealed class BlobContent {
 
     static final class OnDisk extends BlobContent {
         private final Path file;
+        private final Leases leases;
 
-        OnDisk(Digest digest, Path file, long size) {
+        OnDisk(Digest digest, Path file, long size, Leases leases) {
             super(digest, size);
             this.file = file;
+            this.leases = leases;
         }
 
         @Override
@@ -70,7 +72,8 @@ public abstract sealed class BlobContent {
         @Override
         public void writeTo(long offset, long length, OutputStream out) throws IOException {
             long end = length < 0 ? size() : offset + length;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            try (Leases.Lease lease = leases.acquire(digest());
+                 FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 copy(ch, offset, end, out);
             }
         }

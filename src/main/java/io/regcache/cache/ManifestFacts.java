@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the mirror reads from a manifest: its media type and the blobs it references (config and
- * layers), so that a repository's cached manifests say which blobs that repository may serve.
+ * What the mirror reads from a manifest: its media type, the blobs it references (config and
+ * layers) and, for an index, its child manifests — so that a repository's cached manifests say
+ * which blobs that repository may serve, and which blobs a kept image still needs.
  * The bytes themselves are never re-serialised; their digest covers them exactly as received.
  */
-record ManifestFacts(String mediaType, List<BlobRef> blobs) {
+record ManifestFacts(String mediaType, List<BlobRef> blobs, List<Digest> children) {
     record BlobRef(Digest digest, long size) {
     }
 
@@ -58,7 +59,11 @@ record ManifestFacts(String mediaType, List<BlobRef> blobs) {
         for (JsonNode layer : root.path("fsLayers")) { // schema1
             addDigest(layer.path("blobSum").asText(null), -1, blobs);
         }
-        return new ManifestFacts(mediaType, List.copyOf(blobs));
+        List<BlobRef> children = new ArrayList<>();
+        for (JsonNode child : root.path("manifests")) { // index or manifest list
+            addDescriptor(child, children);
+        }
+        return new ManifestFacts(mediaType, List.copyOf(blobs), children.stream().map(BlobRef::digest).toList());
     }
 
     private static void addDescriptor(JsonNode d, List<BlobRef> out) {

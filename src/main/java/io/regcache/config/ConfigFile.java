@@ -18,12 +18,20 @@ final class ConfigFile {
         public String rootdirectory;
     }
 
-    /** distribution's {@code proxy:} keys; remoteurl/username/password describe the default upstream. */
+    /**
+     * distribution's {@code proxy:} keys: remoteurl/username/password describe the default
+     * upstream; ttl and the others are the cache policy.
+     */
     static final class Proxy {
         public String remoteurl;
         public String username;
         public String password;
         public String passwordfile;
+        public String ttl;
+        public String tagwindow;
+        public String maxsize;
+        public String timeout;
+        public String janitorinterval;
     }
 
     static final class Upstream {

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -199,7 +200,41 @@ public final class ConfigLoader {
             }
             upstreams.add(new UpstreamConfig(registry, List.copyOf(aliases), uri, username, password, u.isDefault));
         }
-        return new MirrorConfig(storageRoot, List.copyOf(upstreams), source);
+        return new MirrorConfig(storageRoot, List.copyOf(upstreams), policy(raw.proxy, source), source);
+    }
+
+    /** The cache policy from proxy.* (file) and REGISTRY_PROXY_* (environment), over the defaults. */
+    private CachePolicy policy(ConfigFile.Proxy proxy, String source) {
+        CachePolicy d = CachePolicy.defaults();
+        Duration ttl = durationOf("ttl", firstNonBlank(env.get("REGISTRY_PROXY_TTL"), proxy.ttl), d.ttl(), source);
+        Duration window = durationOf("tagwindow", firstNonBlank(env.get("REGISTRY_PROXY_TAGWINDOW"), proxy.tagwindow), d.tagWindow(), source);
+        Duration timeout = durationOf("timeout", firstNonBlank(env.get("REGISTRY_PROXY_TIMEOUT"), proxy.timeout), d.upstreamTimeout(), source);
+        Duration janitor = durationOf("janitorinterval", firstNonBlank(env.get("REGISTRY_PROXY_JANITORINTERVAL"), proxy.janitorinterval),
+                d.janitorInterval(), source);
+        String max = firstNonBlank(env.get("REGISTRY_PROXY_MAXSIZE"), proxy.maxsize);
+        long maxSize = d.maxSize();
+        if (max != null) {
+            try {
+                maxSize = Units.size(max);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source + ": proxy.maxsize: " + e.getMessage());
+            }
+        }
+        if (timeout.isZero() || janitor.isZero()) {
+            throw new ConfigException(source + ": proxy.timeout and proxy.janitorinterval must be above zero");
+        }
+        return new CachePolicy(ttl, window, maxSize, timeout, janitor);
+    }
+
+    private static Duration durationOf(String key, String value, Duration fallback, String source) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Units.duration(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": proxy." + key + ": " + e.getMessage());
+        }
     }
 
     private static List<String> concat(String first, List<String> rest) {

@@ -11,6 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -97,8 +102,50 @@ public final class BlobStore {
         return commit(temp, digest);
     }
 
+    /** Records a use of the blob: its file's modification time is its last access (kept on disk, across restarts). */
+    public void touch(Digest digest) {
+        AccessTimes.touch(pathOf(digest));
+    }
+
     public byte[] read(Digest digest) throws IOException {
         return Files.readAllBytes(pathOf(digest));
+    }
+
+    /** A stored blob: size and last access. */
+    public record Entry(Digest digest, long size, long lastAccess) {
+    }
+
+    /** Every stored blob. */
+    public List<Entry> all() throws IOException {
+        List<Entry> out = new ArrayList<>();
+        if (!Files.isDirectory(blobs)) {
+            return out;
+        }
+        Files.walkFileTree(blobs, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                Path alg = file.getParent().getParent();
+                try {
+                    Digest d = Digest.parse(alg.getFileName() + ":" + file.getFileName());
+                    out.add(new Entry(d, attrs.size(), attrs.lastModifiedTime().toMillis()));
+                } catch (RuntimeException e) {
+                    // not a blob of ours
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
+    }
+
+    /** When the blob was last used (or stored), or -1 when it is gone. */
+    public long lastAccess(Digest digest) throws IOException {
+        Path p = pathOf(digest);
+        return Files.exists(p) ? Files.getLastModifiedTime(p).toMillis() : -1;
+    }
+
+    /** Removes a blob; readers that already opened it finish reading (POSIX semantics). */
+    public boolean delete(Digest digest) throws IOException {
+        return Files.deleteIfExists(pathOf(digest));
     }
 
     /** Deletes leftovers of downloads that were in progress when the process stopped. */

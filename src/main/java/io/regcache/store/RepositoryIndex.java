@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.regcache.oci.RepositoryName;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +63,82 @@ public final class RepositoryIndex {
 
     public void putManifest(Repository repo, ManifestRecord record) {
         writeJson(manifestPath(repo, Digest.parse(record.digest())), record);
+    }
+
+    /** Records a use of the repository's manifest (an image): the record's modification time is its last access. */
+    public void touchManifest(Repository repo, Digest digest) {
+        AccessTimes.touch(manifestPath(repo, digest));
+    }
+
+    /** A repository's manifest (an image) and when it was last used. */
+    public record ManifestEntry(Repository repo, Digest digest, long lastAccess) {
+    }
+
+    /** Every image the cache records, across repositories. */
+    public List<ManifestEntry> allManifests() {
+        List<ManifestEntry> out = new ArrayList<>();
+        if (!Files.isDirectory(repositories)) {
+            return out;
+        }
+        try {
+            Files.walkFileTree(repositories, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    Path alg = file.getParent();
+                    Path manifestsDir = alg.getParent();
+                    String name = file.getFileName().toString();
+                    if (manifestsDir == null || !manifestsDir.getFileName().toString().equals("_manifests") || !name.endsWith(".json")) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    try {
+                        Repository repo = repositoryOf(manifestsDir.getParent());
+                        Digest d = Digest.parse(alg.getFileName() + ":" + name.substring(0, name.length() - 5));
+                        out.add(new ManifestEntry(repo, d, attrs.lastModifiedTime().toMillis()));
+                    } catch (RuntimeException e) {
+                        // not a record of ours
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Forgets an image of a repository, and the tags that pointed at it. */
+    public void removeManifest(Repository repo, Digest digest) {
+        try {
+            Files.deleteIfExists(manifestPath(repo, digest));
+            Path tagsDir = repoDir(repo).resolve("_tags");
+            for (String tag : tags(repo)) {
+                Path path = tagsDir.resolve(tag + ".json");
+                ReentrantLock lock = stripe(path);
+                lock.lock();
+                try {
+                    Map<String, TagRecord> records = readJson(path, TAG_MAP).orElse(null);
+                    if (records != null && records.values().removeIf(r -> r.digest().equals(digest.toString()))) {
+                        if (records.isEmpty()) {
+                            Files.deleteIfExists(path);
+                        } else {
+                            writeJson(path, records);
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The repository a {@code repositories/<registry>/<name>} directory stands for. */
+    private Repository repositoryOf(Path repoDir) {
+        Path rel = repositories.relativize(repoDir);
+        String registry = rel.getName(0).toString().replace('_', ':'); // host names have no '_'
+        String name = rel.subpath(1, rel.getNameCount()).toString().replace('\\', '/');
+        return new Repository(registry, new RepositoryName(name));
     }
 
     // ---- tags

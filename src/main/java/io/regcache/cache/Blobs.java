@@ -1,0 +1,108 @@
+package io.regcache.cache;
+
+import io.regcache.oci.Digest;
+import io.regcache.oci.ErrorCode;
+import io.regcache.oci.RegistryException;
+import io.regcache.oci.Repository;
+import io.regcache.store.BlobStore;
+import io.regcache.store.RepositoryIndex;
+import io.regcache.upstream.Access;
+import io.regcache.upstream.Upstream;
+import io.regcache.upstream.UpstreamException;
+import io.regcache.upstream.Upstreams;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Blobs: from disk when verified there, else from the one shared download of that digest. A blob
+ * is served under a repository only if that repository's manifests reference it or the upstream
+ * confirms the repository has it; a digest alone opens nothing.
+ */
+final class Blobs {
+    private final Upstreams upstreams;
+    private final BlobStore store;
+    private final RepositoryIndex index;
+    private final BlobFetcher fetcher;
+    private final Leases leases;
+
+    Blobs(Upstreams upstreams, BlobStore store, RepositoryIndex index, BlobFetcher fetcher, Leases leases) {
+        this.upstreams = upstreams;
+        this.store = store;
+        this.index = index;
+        this.fetcher = fetcher;
+        this.leases = leases;
+    }
+
+    BlobResult get(Repository repo, Digest digest) {
+        Upstream up = upstreams.byRegistry(repo.registry());
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Optional<BlobResult> hit = onDisk(up, repo, digest, true);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+            BlobDownload download = fetcher.join(up, repo.name(), digest, access());
+            if (download == null) {
+                continue; // committed a moment ago: serve the file
+            }
+            long size;
+            try {
+                size = download.awaitStart();
+            } catch (UpstreamException e) {
+                throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN);
+            }
+            ensureRepositoryHas(up, repo, digest);
+            return new BlobResult(digest, size, BlobContent.ofDownload(download, size), CacheOutcome.MISS);
+        }
+        throw new RegistryException(ErrorCode.UNKNOWN, "blob " + digest + " vanished while being served");
+    }
+
+    BlobResult head(Repository repo, Digest digest) {
+        Upstream up = upstreams.byRegistry(repo.registry());
+        Optional<BlobResult> hit = onDisk(up, repo, digest, false);
+        if (hit.isPresent()) {
+            return hit.get();
+        }
+        try {
+            long size = up.headBlob(repo.name(), digest, access());
+            index.linkBlob(repo, digest, size);
+            return new BlobResult(digest, size, null, CacheOutcome.MISS);
+        } catch (UpstreamException e) {
+            throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN);
+        }
+    }
+
+    private Optional<BlobResult> onDisk(Upstream up, Repository repo, Digest digest, boolean withContent) {
+        Optional<Path> file = store.find(digest);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        ensureRepositoryHas(up, repo, digest);
+        long size;
+        try {
+            size = Files.size(file.get());
+        } catch (IOException e) {
+            return Optional.empty(); // removed a moment ago
+        }
+        store.touch(digest);
+        BlobContent content = withContent ? BlobContent.ofFile(digest, file.get(), size, leases) : null;
+        return Optional.of(new BlobResult(digest, size, content, CacheOutcome.HIT));
+    }
+
+    private void ensureRepositoryHas(Upstream up, Repository repo, Digest digest) {
+        if (index.hasBlob(repo, digest)) {
+            return;
+        }
+        try {
+            long size = up.headBlob(repo.name(), digest, access());
+            index.linkBlob(repo, digest, size);
+        } catch (UpstreamException e) {
+            throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN);
+        }
+    }
+
+    private static Access access() {
+        return Access.ACCOUNT;
+    }
+}
