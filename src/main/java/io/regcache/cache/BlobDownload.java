@@ -1,6 +1,7 @@
 package io.regcache.cache;
 
 import io.regcache.oci.Digest;
+import io.regcache.oci.Repository;
 import io.regcache.upstream.UpstreamException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -25,6 +26,8 @@ final class BlobDownload {
 
     final Digest digest;
     final Path tempFile;
+    /** The repository the download was started for: the upstream's 200 confirms that one has the blob. */
+    final Repository origin;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private State state = State.STARTING;
@@ -33,9 +36,10 @@ final class BlobDownload {
     private Path committed;
     private UpstreamException failure;
 
-    BlobDownload(Digest digest, Path tempFile) {
+    BlobDownload(Digest digest, Path tempFile, Repository origin) {
         this.digest = digest;
         this.tempFile = tempFile;
+        this.origin = origin;
     }
 
     // ---- downloader side

@@ -1,6 +1,7 @@
 package io.regcache.cache;
 
 import io.regcache.oci.Digest;
+import io.regcache.oci.Repository;
 import io.regcache.oci.RepositoryName;
 import io.regcache.store.BlobStore;
 import io.regcache.upstream.Access;
@@ -64,14 +65,14 @@ final class BlobFetcher implements AutoCloseable {
     }
 
     /** The running download of the digest, a new one, or null when the blob is already on disk. */
-    BlobDownload join(Upstream upstream, RepositoryName name, Digest digest, Access access) {
+    BlobDownload join(Upstream upstream, Repository repo, Digest digest, Access access) {
         return inFlight.computeIfAbsent(digest, d -> {
             if (store.contains(d)) {
                 return null;
             }
             try {
-                BlobDownload download = new BlobDownload(d, store.newTempFile());
-                workers.execute(() -> run(download, upstream, name, access));
+                BlobDownload download = new BlobDownload(d, store.newTempFile(), repo);
+                workers.execute(() -> run(download, upstream, repo.name(), access));
                 return download;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a temp file for " + d, e);

@@ -13,6 +13,7 @@ import io.regcache.upstream.Upstreams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -26,8 +27,11 @@ final class Blobs {
     private final RepositoryIndex index;
     private final BlobFetcher fetcher;
     private final Leases leases;
+    private final Duration accessGranularity;
 
-    Blobs(Upstreams upstreams, BlobStore store, RepositoryIndex index, BlobFetcher fetcher, Leases leases) {
+    Blobs(Upstreams upstreams, BlobStore store, RepositoryIndex index, BlobFetcher fetcher, Leases leases,
+          Duration accessGranularity) {
+        this.accessGranularity = accessGranularity;
         this.upstreams = upstreams;
         this.store = store;
         this.index = index;
@@ -42,7 +46,7 @@ final class Blobs {
             if (hit.isPresent()) {
                 return hit.get();
             }
-            BlobDownload download = fetcher.join(up, repo.name(), digest, access());
+            BlobDownload download = fetcher.join(up, repo, digest, access());
             if (download == null) {
                 continue; // committed a moment ago: serve the file
             }
@@ -52,7 +56,11 @@ final class Blobs {
             } catch (UpstreamException e) {
                 throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN);
             }
-            ensureRepositoryHas(up, repo, digest);
+            if (download.origin.equals(repo)) {
+                index.linkBlob(repo, digest, size); // the upstream just served it for this repository
+            } else {
+                ensureRepositoryHas(up, repo, digest);
+            }
             return new BlobResult(digest, size, BlobContent.ofDownload(download, size), CacheOutcome.MISS);
         }
         throw new RegistryException(ErrorCode.UNKNOWN, "blob " + digest + " vanished while being served");
@@ -85,7 +93,7 @@ final class Blobs {
         } catch (IOException e) {
             return Optional.empty(); // removed a moment ago
         }
-        store.touch(digest);
+        store.touch(digest, accessGranularity);
         BlobContent content = withContent ? BlobContent.ofFile(digest, file.get(), size, leases) : null;
         return Optional.of(new BlobResult(digest, size, content, CacheOutcome.HIT));
     }

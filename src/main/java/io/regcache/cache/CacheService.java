@@ -54,7 +54,7 @@ public final class CacheService implements AutoCloseable {
         this.fetcher = new BlobFetcher(store, config.policy().upstreamTimeout());
         Leases leases = new Leases();
         this.manifests = new Manifests(upstreams, store, index, config.policy(), clock);
-        this.blobs = new Blobs(upstreams, store, index, fetcher, leases);
+        this.blobs = new Blobs(upstreams, store, index, fetcher, leases, config.policy().accessGranularity());
         this.tagLists = new TagLists(upstreams, index);
         this.janitor = new Janitor(store, index, leases, config.policy(), clock);
         janitor.start();

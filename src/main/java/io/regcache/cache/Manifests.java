@@ -236,7 +236,7 @@ final class Manifests {
                 return Optional.empty(); // removed a moment ago: fetch again
             }
         }
-        index.touchManifest(repo, digest);
+        index.touchManifest(repo, digest, policy.accessGranularity());
         ManifestRecord r = rec.get();
         return Optional.of(new ManifestResult(digest, r.mediaType(), r.size(), bytes, CacheOutcome.HIT, null));
     }

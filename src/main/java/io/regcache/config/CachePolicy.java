@@ -24,6 +24,12 @@ public record CachePolicy(Duration ttl, Duration tagWindow, long maxSize, Durati
         return !ttl.isZero();
     }
 
+    /** How precisely last use is recorded: a minute, or finer for short TTLs. */
+    public Duration accessGranularity() {
+        Duration quarter = ttl.dividedBy(4);
+        return expires() && quarter.compareTo(Duration.ofMinutes(1)) < 0 ? quarter : Duration.ofMinutes(1);
+    }
+
     public boolean limitsSize() {
         return maxSize >= 0;
     }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -103,8 +104,8 @@ public final class BlobStore {
     }
 
     /** Records a use of the blob: its file's modification time is its last access (kept on disk, across restarts). */
-    public void touch(Digest digest) {
-        AccessTimes.touch(pathOf(digest));
+    public void touch(Digest digest, Duration granularity) {
+        AccessTimes.touch(pathOf(digest), granularity);
     }
 
     public byte[] read(Digest digest) throws IOException {

@@ -16,6 +16,7 @@ import io.regcache.oci.RepositoryName;
 import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,8 +67,8 @@ public final class RepositoryIndex {
     }
 
     /** Records a use of the repository's manifest (an image): the record's modification time is its last access. */
-    public void touchManifest(Repository repo, Digest digest) {
-        AccessTimes.touch(manifestPath(repo, digest));
+    public void touchManifest(Repository repo, Digest digest, Duration granularity) {
+        AccessTimes.touch(manifestPath(repo, digest), granularity);
     }
 
     /** A repository's manifest (an image) and when it was last used. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.regcache.oci.Digest;
+import io.regcache.oci.Repository;
+import io.regcache.oci.RepositoryName;
 import io.regcache.upstream.UpstreamException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,7 +47,7 @@ class BlobDownloadTest {
     }
 
     private BlobDownload download() {
-        return new BlobDownload(DIGEST, dir.resolve("blob.part"));
+        return new BlobDownload(DIGEST, dir.resolve("blob.part"), new Repository("docker.io", new RepositoryName("library/test")));
     }
 
     private <T> CompletableFuture<T> inReader(Supplier<T> work) {

@@ -114,6 +114,51 @@ public final class FaultyUpstream implements AutoCloseable {
         };
     }
 
+    /** Serves a manifest as a registry does: its media type and its Docker-Content-Digest (sha256). */
+    public static Behaviour manifest(byte[] body, String mediaType) {
+        Behaviour plain = serve(body, mediaType);
+        String digest = Digests.sha256(body);
+        return (ex, attempt) -> {
+            ex.getResponseHeaders().add("Docker-Content-Digest", digest);
+            plain.handle(ex, attempt);
+        };
+    }
+
+    /** Holds the request until {@code gate} opens (or forever), then closes without answering. */
+    public static Behaviour hang(java.util.concurrent.CountDownLatch gate) {
+        return (ex, attempt) -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Waits for {@code gate}, then behaves like {@code then}. */
+    public static Behaviour after(java.util.concurrent.CountDownLatch gate, Behaviour then) {
+        return (ex, attempt) -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            then.handle(ex, attempt);
+        };
+    }
+
+    /** The first {@code failures} attempts get {@code status}; later ones {@code then}. */
+    public static Behaviour failFirst(int failures, int status, Behaviour then) {
+        Behaviour fail = status(status, "UNAVAILABLE", Map.of());
+        return (ex, attempt) -> (attempt <= failures ? fail : then).handle(ex, attempt);
+    }
+
+    /** Delegates to whatever {@code current} holds at request time, so a test can change the answer. */
+    public static Behaviour switchable(java.util.concurrent.atomic.AtomicReference<Behaviour> current) {
+        return (ex, attempt) -> current.get().handle(ex, attempt);
+    }
+
     /** Announces the full length, sends the first {@code cut} bytes, then drops the connection (first attempt only). */
     public static Behaviour dropAfter(byte[] body, int cut) {
         Behaviour correct = serve(body, "application/octet-stream");
