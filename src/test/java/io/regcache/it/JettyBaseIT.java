@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.BlobRef;
 import io.regcache.it.support.Digests;
+import io.regcache.it.support.ForkedMirror;
 import io.regcache.it.support.FreePort;
 import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
-import io.regcache.it.support.LoggedProcess;
 import io.regcache.it.support.MediaTypes;
 import io.regcache.it.support.RegistryRequest;
 import io.regcache.it.support.RequiredTools;
@@ -45,44 +45,27 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through it: proves that the base deploys the WAR built by {@code package} at "/", logs requests,
  * honours X-Forwarded-* and never compresses what clients verify by digest.
  *
- * <p>Jetty runs from a temp working directory with the base given as an absolute path; the
- * mirror's configuration, its storage, the request log ({@code jetty.requestlog.dir}) and Jetty's
- * temp dir (the extracted WAR) all live in that temp dir, so the source tree is left untouched.
+ * <p>Jetty runs as a {@link ForkedMirror}, from a temp working directory with the base given as an
+ * absolute path; the mirror's configuration, its storage, the request log
+ * ({@code jetty.requestlog.dir}) and Jetty's temp dir (the extracted WAR) all live in that temp
+ * dir, so the source tree is left untouched.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JettyBaseIT {
     private static final String REPOSITORY = "it/jetty-base";
     private static final String TAG = "1";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    /** Environment that would override the test's configuration file inside the child. */
-    private static final List<String> CONFIG_ENV = List.of("MIRROR_CONFIG", "REGISTRY_PROXY_REMOTEURL",
-            "REGISTRY_PROXY_USERNAME", "REGISTRY_PROXY_PASSWORD", "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY",
-            "JETTY_HOME", "JETTY_BASE");
 
     private static final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private static Path base;
-    private static Path dir;
     private static Path requestLogDir;
     private static Skopeo skopeo;
     private static SeededImage image;
-    private static LoggedProcess jetty;
     private static URL mirrorUrl;
 
     @BeforeAll
     static void startJettyBase() throws IOException {
         RequiredTools.require("docker-registry", "skopeo");
-        base = Path.of("jetty-base").toAbsolutePath().normalize();
-        Path startJar = Path.of(System.getProperty("regcache.jetty.home", "target/jetty-home/jetty-home-12.0.38"))
-                .resolve("start.jar").toAbsolutePath();
-        Path war = Path.of(System.getProperty("regcache.war", "target/regcache.war")).toAbsolutePath();
-        for (Path required : List.of(base.resolve("webapps/regcache.xml"), startJar, war)) {
-            if (!Files.isRegularFile(required)) {
-                throw new IllegalStateException(required + " is missing: run the tests with `mvn verify`, which"
-                        + " packages the WAR and unpacks jetty-home into target/ first");
-            }
-        }
-
-        dir = TempDirs.create("jetty-base");
+        ForkedMirror.requireBuild();
+        Path dir = TempDirs.create("jetty-base");
         resources.push(() -> TempDirs.deleteQuietly(dir));
         UpstreamRegistry upstream = closeLater(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
         skopeo = closeLater(new Skopeo());
@@ -92,76 +75,14 @@ class JettyBaseIT {
         Path config = dir.resolve("mirror.yml");
         Files.writeString(config, MirrorYaml.storage(dir.resolve("storage"))
                 .upstream("docker.io", upstream.url(), true).text());
-        requestLogDir = Files.createDirectories(dir.resolve("logs"));
-        Path work = Files.createDirectories(dir.resolve("work"));
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        int port = FreePort.find();
-        mirrorUrl = new URL("http://127.0.0.1:" + port);
-
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmirror.config=" + config,
-                "-Djava.io.tmpdir=" + tmp,
-                "-jar", startJar.toString(),
-                "jetty.base=" + base,
-                "jetty.http.host=127.0.0.1",
-                "jetty.http.port=" + port,
-                "jetty.requestlog.dir=" + requestLogDir);
-        jetty = startWithCleanEnvironment(command, work, dir.resolve("jetty.log"));
-        resources.push(JettyBaseIT::stopJetty);
-        awaitPing();
-    }
-
-    /** {@link LoggedProcess#start} passes on this JVM's environment; unset what would reconfigure the mirror. */
-    private static LoggedProcess startWithCleanEnvironment(List<String> command, Path work, Path log) {
-        List<String> withEnv = new ArrayList<>();
-        CONFIG_ENV.stream().filter(name -> System.getenv(name) != null)
-                .forEach(name -> withEnv.addAll(List.of("-u", name)));
-        if (!withEnv.isEmpty()) {
-            withEnv.add(0, "env");
-        }
-        withEnv.addAll(command);
-        return LoggedProcess.start("jetty", withEnv, work, log, null);
+        ForkedMirror jetty = closeLater(ForkedMirror.start(dir, config, FreePort.find(), "jetty"));
+        mirrorUrl = jetty.url();
+        requestLogDir = jetty.requestLogDir();
     }
 
     private static <T extends AutoCloseable> T closeLater(T resource) {
         resources.push(resource);
         return resource;
-    }
-
-    private static void awaitPing() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!jetty.isAlive()) {
-                throw new IllegalStateException("Jetty exited during startup; log tail:\n" + jetty.tail(40));
-            }
-            try {
-                HttpResponse<String> r = MirrorHttp.get(mirrorUrl, "/v2/");
-                if (r.statusCode() == 200
-                        && "registry/2.0".equals(r.headers().firstValue("Docker-Distribution-API-Version").orElse(null))) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.headers().map();
-            } catch (UncheckedIOException e) {
-                last = e.getCause().toString();
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("Jetty did not answer GET /v2/ with 200 within " + START_TIMEOUT + " (last: "
-                + last + "); log tail:\n" + jetty.tail(40));
-    }
-
-    /**
-     * SIGTERM to Jetty (graceful stop), SIGKILL after 10 s; then kills whatever it started (nothing
-     * as long as the base does not use --exec, which would fork a second JVM).
-     */
-    private static void stopJetty() {
-        List<ProcessHandle> tree = ProcessHandle.of(jetty.pid()).map(p -> p.descendants().toList()).orElse(List.of());
-        jetty.stop(Duration.ofSeconds(10));
-        for (ProcessHandle child : tree) {
-            child.destroyForcibly();
-        }
     }
 
     @AfterAll
@@ -267,7 +188,8 @@ class JettyBaseIT {
         }
         // this test writes its log elsewhere; in normal use Jetty writes to jetty-base/logs and
         // refuses to start when that directory is missing
-        assertTrue(Files.isDirectory(base.resolve("logs")), base.resolve("logs") + " must exist");
+        Path baseLogs = ForkedMirror.jettyBase().resolve("logs");
+        assertTrue(Files.isDirectory(baseLogs), baseLogs + " must exist");
     }
 
     /** Waits until the request log's lines satisfy {@code condition} (the writer is asynchronous). */

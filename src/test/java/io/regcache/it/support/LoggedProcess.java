@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,11 +41,22 @@ public final class LoggedProcess implements AutoCloseable {
     /** Starts {@code command}; output goes (appended) to {@code logFile}. */
     public static LoggedProcess start(String name, List<String> command, Path workDir, Path logFile,
                                       Consumer<String> lineListener) {
+        return start(name, command, workDir, logFile, lineListener, List.of());
+    }
+
+    /**
+     * Like {@link #start(String, List, Path, Path, Consumer)}, with the variables {@code unsetEnv}
+     * removed from the environment the child inherits from this JVM. The child is {@code command}
+     * itself, not a wrapper such as {@code env}, so {@link #pid()} is the program's own process.
+     */
+    public static LoggedProcess start(String name, List<String> command, Path workDir, Path logFile,
+                                      Consumer<String> lineListener, Collection<String> unsetEnv) {
         try {
             Files.writeString(logFile, "=== starting " + name + ": " + String.join(" ", command) + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeAll(unsetEnv);
             return new LoggedProcess(name, pb.start(), logFile, lineListener);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + String.join(" ", command) + ")", e);
@@ -79,6 +91,11 @@ public final class LoggedProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The exit status once the process has ended (128 + n when signal n ended it). */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     public Path logFile() {
