@@ -38,6 +38,9 @@ public abstract sealed class BlobContent {
     /** The verified file, when the blob is complete on disk (for zero-copy senders). */
     public abstract Optional<Path> file();
 
+    /** Holds the file against removal while a sender reads it by other means than {@link #writeTo}. */
+    public abstract ReadLease lease();
+
     /**
      * Writes {@code length} bytes from {@code offset} (length -1: to the end). Throws
      * {@link ClientGoneException} when the client disconnects, and a RegistryException when the
@@ -70,9 +73,14 @@ public abstract sealed class BlobContent {
         }
 
         @Override
+        public ReadLease lease() {
+            return leases.acquire(digest());
+        }
+
+        @Override
         public void writeTo(long offset, long length, OutputStream out) throws IOException {
             long end = length < 0 ? size() : offset + length;
-            try (Leases.Lease lease = leases.acquire(digest());
+            try (ReadLease lease = lease();
                  FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 copy(ch, offset, end, out);
             }
@@ -90,6 +98,11 @@ public abstract sealed class BlobContent {
         @Override
         public Optional<Path> file() {
             return Optional.empty();
+        }
+
+        @Override
+        public ReadLease lease() {
+            return () -> { }; // nothing on disk to protect yet
         }
 
         @Override

@@ -56,7 +56,7 @@ public final class CacheService implements AutoCloseable {
         this.manifests = new Manifests(upstreams, store, index, config.policy(), clock);
         this.blobs = new Blobs(upstreams, store, index, fetcher, leases, config.policy().accessGranularity());
         this.tagLists = new TagLists(upstreams, index);
-        this.janitor = new Janitor(store, index, leases, config.policy(), clock);
+        this.janitor = new Janitor(store, index, leases, config.policy(), clock, image -> manifests.forget(image.repo(), image.digest()));
         janitor.start();
         LOG.info("mirror ready: storage " + config.storageRoot() + ", upstreams " + config.upstreams()
                 + ", " + config.policy() + ", configuration from " + config.source());

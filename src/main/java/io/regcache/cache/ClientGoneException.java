@@ -7,7 +7,7 @@ import java.io.IOException;
  * the part of a blob it wanted), so it is not an error of the mirror's; shared downloads go on.
  */
 public final class ClientGoneException extends IOException {
-    ClientGoneException(IOException cause) {
+    public ClientGoneException(IOException cause) {
         super("client disconnected: " + cause.getMessage(), cause);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,13 +44,16 @@ final class Janitor implements AutoCloseable {
     private final Leases leases;
     private final CachePolicy policy;
     private final Clock clock;
+    private final Consumer<ManifestEntry> onImageRemoved;
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cache-janitor");
         t.setDaemon(true);
         return t;
     });
 
-    Janitor(BlobStore store, RepositoryIndex index, Leases leases, CachePolicy policy, Clock clock) {
+    Janitor(BlobStore store, RepositoryIndex index, Leases leases, CachePolicy policy, Clock clock,
+            Consumer<ManifestEntry> onImageRemoved) {
+        this.onImageRemoved = onImageRemoved;
         this.store = store;
         this.index = index;
         this.leases = leases;
@@ -143,6 +147,7 @@ final class Janitor implements AutoCloseable {
         }
         for (ManifestEntry image : removed) {
             index.removeManifest(image.repo(), image.digest());
+            onImageRemoved.accept(image);
         }
         Report report = new Report(removed.size(), blobsRemoved, freed, total - freed);
         if (report.imagesRemoved() + report.blobsRemoved() > 0) {

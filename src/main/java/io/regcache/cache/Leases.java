@@ -8,17 +8,12 @@ final class Leases {
     private final ConcurrentHashMap<Digest, Integer> readers = new ConcurrentHashMap<>();
 
     /** Marks the blob as being read until the returned lease is closed. */
-    Lease acquire(Digest digest) {
+    ReadLease acquire(Digest digest) {
         readers.merge(digest, 1, Integer::sum);
         return () -> readers.computeIfPresent(digest, (d, n) -> n == 1 ? null : n - 1);
     }
 
     boolean isLeased(Digest digest) {
         return readers.containsKey(digest);
-    }
-
-    interface Lease extends AutoCloseable {
-        @Override
-        void close();
     }
 }

@@ -40,6 +40,7 @@ final class Manifests {
     private final RepositoryIndex index;
     private final CachePolicy policy;
     private final Clock clock;
+    private final ManifestMemo memo = new ManifestMemo(32L * 1024 * 1024);
     private final SingleFlight<List<Object>, ManifestResult> fetches = new SingleFlight<>();
     private final SingleFlight<List<Object>, Resolution> tagChecks = new SingleFlight<>();
 
@@ -64,7 +65,7 @@ final class Manifests {
         if (r == null) {
             return fetchTag(up, repo, tag, accept); // the upstream's HEAD did not tell the digest
         }
-        Optional<ManifestResult> local = local(repo, r.digest(), true);
+        Optional<ManifestResult> local = local(repo, r.digest());
         if (local.isPresent()) {
             return local.get().withOutcome(r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT, r.warning());
         }
@@ -75,7 +76,7 @@ final class Manifests {
     ManifestResult head(Repository repo, Reference ref, AcceptedTypes accept) {
         Upstream up = upstreams.byRegistry(repo.registry());
         if (ref.isDigest()) {
-            Optional<ManifestResult> local = local(repo, ref.digest(), false);
+            Optional<ManifestResult> local = local(repo, ref.digest());
             if (local.isPresent()) {
                 return local.get();
             }
@@ -93,7 +94,7 @@ final class Manifests {
         if (r == null) {
             return fetchTag(up, repo, ref.tag(), accept);
         }
-        Optional<ManifestResult> local = local(repo, r.digest(), false);
+        Optional<ManifestResult> local = local(repo, r.digest());
         if (local.isPresent()) {
             return local.get().withOutcome(r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT, r.warning());
         }
@@ -141,7 +142,7 @@ final class Manifests {
                     : records.values().stream().filter(r -> accept.accepts(r.mediaType())).toList();
             for (TagRecord r : candidates) {
                 Digest d = Digest.parse(r.digest());
-                if (local(repo, d, false).isPresent()) {
+                if (local(repo, d).isPresent()) {
                     LOG.info(() -> "serving cached " + repo + ":" + tag + " because the upstream failed: " + e.getMessage());
                     return new Resolution(d, r.mediaType(), r.size(), CacheOutcome.STALE, "upstream unavailable: " + e.getMessage());
                 }
@@ -161,19 +162,19 @@ final class Manifests {
                 return result;
             } catch (UpstreamException e) {
                 Resolution stale = staleOrThrow(repo, tag, accept, e);
-                return local(repo, stale.digest(), true).orElseThrow(() -> UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN))
+                return local(repo, stale.digest()).orElseThrow(() -> UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN))
                         .withOutcome(CacheOutcome.STALE, stale.warning());
             }
         });
     }
 
     private ManifestResult byDigest(Upstream up, Repository repo, Digest digest, AcceptedTypes accept) {
-        Optional<ManifestResult> local = local(repo, digest, true);
+        Optional<ManifestResult> local = local(repo, digest);
         if (local.isPresent()) {
             return local.get();
         }
         return fetches.run(List.of(repo, digest), () -> {
-            Optional<ManifestResult> meanwhile = local(repo, digest, true);
+            Optional<ManifestResult> meanwhile = local(repo, digest);
             if (meanwhile.isPresent()) {
                 return meanwhile.get();
             }
@@ -219,26 +220,43 @@ final class Manifests {
         for (ManifestFacts.BlobRef blob : facts.blobs()) {
             index.linkBlob(repo, blob.digest(), blob.size());
         }
-        return new ManifestResult(digest, facts.mediaType(), f.bytes().length, f.bytes(), CacheOutcome.MISS, null);
+        ManifestResult kept = new ManifestResult(digest, facts.mediaType(), f.bytes().length, f.bytes(), CacheOutcome.HIT, null);
+        memo.put(repo, digest, kept, clock.millis());
+        return kept.withOutcome(CacheOutcome.MISS, null);
     }
 
-    /** The repository's cached manifest (with or without its bytes); using it counts as an access. */
-    private Optional<ManifestResult> local(Repository repo, Digest digest, boolean withBytes) {
+    /** The repository's cached manifest; using it counts as an access. */
+    private Optional<ManifestResult> local(Repository repo, Digest digest) {
+        long now = clock.millis();
+        Optional<ManifestMemo.Entry> memoised = memo.get(repo, digest);
+        if (memoised.isPresent()) {
+            ManifestMemo.Entry e = memoised.get();
+            if (now - e.lastRecorded >= policy.accessGranularity().toMillis()) {
+                index.touchManifest(repo, digest, policy.accessGranularity());
+                e.lastRecorded = now;
+            }
+            return Optional.of(e.manifest);
+        }
         Optional<ManifestRecord> rec = index.manifest(repo, digest);
         if (rec.isEmpty() || !store.contains(digest)) {
             return Optional.empty();
         }
-        byte[] bytes = null;
-        if (withBytes) {
-            try {
-                bytes = store.read(digest);
-            } catch (IOException e) {
-                return Optional.empty(); // removed a moment ago: fetch again
-            }
+        byte[] bytes;
+        try {
+            bytes = store.read(digest);
+        } catch (IOException e) {
+            return Optional.empty(); // removed a moment ago: fetch again
         }
         index.touchManifest(repo, digest, policy.accessGranularity());
         ManifestRecord r = rec.get();
-        return Optional.of(new ManifestResult(digest, r.mediaType(), r.size(), bytes, CacheOutcome.HIT, null));
+        ManifestResult found = new ManifestResult(digest, r.mediaType(), r.size(), bytes, CacheOutcome.HIT, null);
+        memo.put(repo, digest, found, now);
+        return Optional.of(found);
+    }
+
+    /** Forgets what memory holds of an image the janitor removed. */
+    void forget(Repository repo, Digest digest) {
+        memo.forget(repo, digest);
     }
 
     private static Access access() {

@@ -1,6 +1,9 @@
 package io.regcache.http;
 
 import io.regcache.cache.ClientGoneException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
@@ -8,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -18,6 +23,10 @@ import java.util.logging.Logger;
  */
 final class BlobBodyWriter implements MessageBodyWriter<BlobBody> {
     private static final Logger LOG = Logger.getLogger(BlobBodyWriter.class.getName());
+    private static final byte[] NOTHING = new byte[0];
+
+    @Context
+    private HttpServletResponse response;
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
@@ -28,7 +37,19 @@ final class BlobBodyWriter implements MessageBodyWriter<BlobBody> {
     public void writeTo(BlobBody body, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
         try {
-            body.content().writeTo(body.offset(), body.length(), out);
+            Optional<Path> file = body.content().file();
+            ServletOutputStream servletOut = file.isPresent() ? response.getOutputStream() : null;
+            if (servletOut != null && FileSender.supports(servletOut)) {
+                out.write(NOTHING); // commits the status and headers through Jersey first
+                long length = body.length() < 0 ? body.content().size() - body.offset() : body.length();
+                try (var lease = body.content().lease()) {
+                    FileSender.send(servletOut, file.get(), body.offset(), length);
+                } catch (IOException e) {
+                    throw new ClientGoneException(e);
+                }
+            } else {
+                body.content().writeTo(body.offset(), body.length(), out);
+            }
         } catch (ClientGoneException e) {
             LOG.fine(() -> "client went away during " + body.content().digest() + ": " + e.getMessage());
         }

@@ -47,7 +47,7 @@ class JanitorTest {
 
     private Janitor janitor(Duration ttl, long maxSize) {
         return new Janitor(store, index, leases,
-                new CachePolicy(ttl, Duration.ZERO, maxSize, Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC());
+                new CachePolicy(ttl, Duration.ZERO, maxSize, Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC(), image -> { });
     }
 
     private Digest blob(int size, long seed, long ageMillis) throws IOException {
@@ -184,7 +184,7 @@ class JanitorTest {
     void aBlobBeingReadIsLeftForTheNextRun() throws IOException {
         Digest reading = blob(1000, 40, 500 * HOUR);
         Janitor janitor = janitor(Duration.ofHours(1), -1);
-        try (Leases.Lease lease = leases.acquire(reading)) {
+        try (ReadLease lease = leases.acquire(reading)) {
             assertEquals(0, janitor.run().blobsRemoved());
             assertTrue(store.contains(reading));
         }
