@@ -18,6 +18,7 @@ import io.regcache.upstream.Upstreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,7 @@ final class Manifests {
     private final RepositoryIndex index;
     private final CachePolicy policy;
     private final Clock clock;
+    private final Duration granularity;
     private final ManifestMemo memo = new ManifestMemo(32L * 1024 * 1024);
     private final SingleFlight<List<Object>, ManifestResult> fetches = new SingleFlight<>();
     private final SingleFlight<List<Object>, Resolution> tagChecks = new SingleFlight<>();
@@ -50,6 +52,7 @@ final class Manifests {
         this.index = index;
         this.policy = policy;
         this.clock = clock;
+        this.granularity = policy.accessGranularity();
     }
 
     ManifestResult get(Repository repo, Reference ref, AcceptedTypes accept) {
@@ -231,8 +234,8 @@ final class Manifests {
         Optional<ManifestMemo.Entry> memoised = memo.get(repo, digest);
         if (memoised.isPresent()) {
             ManifestMemo.Entry e = memoised.get();
-            if (now - e.lastRecorded >= policy.accessGranularity().toMillis()) {
-                index.touchManifest(repo, digest, policy.accessGranularity());
+            if (now - e.lastRecorded >= granularity.toMillis()) {
+                index.touchManifest(repo, digest, granularity);
                 e.lastRecorded = now;
             }
             return Optional.of(e.manifest);
@@ -247,7 +250,7 @@ final class Manifests {
         } catch (IOException e) {
             return Optional.empty(); // removed a moment ago: fetch again
         }
-        index.touchManifest(repo, digest, policy.accessGranularity());
+        index.touchManifest(repo, digest, granularity);
         ManifestRecord r = rec.get();
         ManifestResult found = new ManifestResult(digest, r.mediaType(), r.size(), bytes, CacheOutcome.HIT, null);
         memo.put(repo, digest, found, now);

@@ -27,11 +27,11 @@ public final class AcceptedTypes {
                     continue;
                 }
                 for (String part : line.split(",")) {
-                    int i = MediaTypes.MANIFEST_TYPES.indexOf(MediaTypes.bare(part));
+                    int i = MediaTypes.manifestTypeIndex(part);
                     if (i < 0) {
                         continue;
                     }
-                    if (isRefused(part)) {
+                    if (part.indexOf(';') >= 0 && isRefused(part)) {
                         refused |= 1 << i;
                     } else {
                         accepted |= 1 << i;

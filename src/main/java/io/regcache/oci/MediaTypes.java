@@ -22,6 +22,32 @@ public final class MediaTypes {
     private MediaTypes() {
     }
 
+    /**
+     * Which of {@link #MANIFEST_TYPES} a header element names ({@code type;params}, any case,
+     * spaces around), or -1; read in place, without allocating.
+     */
+    public static int manifestTypeIndex(String element) {
+        int start = 0;
+        int end = element.indexOf(';');
+        if (end < 0) {
+            end = element.length();
+        }
+        while (start < end && element.charAt(start) == ' ') {
+            start++;
+        }
+        while (end > start && element.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int len = end - start;
+        for (int i = 0; i < MANIFEST_TYPES.size(); i++) {
+            String t = MANIFEST_TYPES.get(i);
+            if (t.length() == len && element.regionMatches(true, start, t, 0, len)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The bare type without parameters, lower-cased: {@code application/json; charset=utf-8} → {@code application/json}. */
     public static String bare(String contentType) {
         if (contentType == null) {
