@@ -436,4 +436,44 @@ class ConfigLoaderTest {
         assertTrue(anon.toString().contains("anonymous"), anon.toString());
         assertNull(anon.username());
     }
+
+    // ---- cache policy
+
+    @Test
+    void cachePolicyDefaultsMatchTheReferenceRegistry() throws IOException {
+        CachePolicy p = load("storage: {}\n").policy();
+        assertEquals(java.time.Duration.ofHours(168), p.ttl());
+        assertEquals(java.time.Duration.ZERO, p.tagWindow());
+        assertEquals(-1, p.maxSize());
+        assertFalse(p.limitsSize());
+    }
+
+    @Test
+    void cachePolicyComesFromProxyKeysAndTheEnvironmentWins() throws IOException {
+        String yaml = "proxy:\n  ttl: 24h\n  tagwindow: 5m\n  maxsize: 20GiB\n  timeout: 10s\n  janitorinterval: 1m\n";
+        CachePolicy fromFile = load(yaml).policy();
+        assertEquals(java.time.Duration.ofHours(24), fromFile.ttl());
+        assertEquals(java.time.Duration.ofMinutes(5), fromFile.tagWindow());
+        assertEquals(20L << 30, fromFile.maxSize());
+        assertEquals(java.time.Duration.ofSeconds(10), fromFile.upstreamTimeout());
+        assertEquals(java.time.Duration.ofMinutes(1), fromFile.janitorInterval());
+        CachePolicy fromEnv = load(yaml, Map.of("REGISTRY_PROXY_TTL", "0", "REGISTRY_PROXY_MAXSIZE", "100MB")).policy();
+        assertEquals(java.time.Duration.ZERO, fromEnv.ttl());
+        assertFalse(fromEnv.expires());
+        assertEquals(100_000_000L, fromEnv.maxSize());
+    }
+
+    @Test
+    void aMalformedDurationNamesTheKey() throws IOException {
+        ConfigException e = fails("proxy:\n  ttl: a week\n");
+        assertTrue(e.getMessage().contains("proxy.ttl"), e.getMessage());
+        assertTrue(e.getMessage().contains("mirror.yml"), e.getMessage());
+    }
+
+    @Test
+    void accessTimesAreRecordedFinerForShortTtls() throws IOException {
+        assertEquals(java.time.Duration.ofMinutes(1), load("proxy:\n  ttl: 168h\n").policy().accessGranularity());
+        assertEquals(java.time.Duration.ofMillis(750), load("proxy:\n  ttl: 3s\n").policy().accessGranularity());
+        assertEquals(java.time.Duration.ofMinutes(1), load("proxy:\n  ttl: 0\n").policy().accessGranularity());
+    }
 }
