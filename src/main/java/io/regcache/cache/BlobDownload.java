@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * can never receive a complete body with wrong content: on a mismatch its response is cut short.
  */
 final class BlobDownload {
-    enum State { STARTING, RUNNING, DONE, FAILED }
+    enum State { STARTING, RUNNING, VERIFIED, DONE, FAILED }
 
     /** How long a reader waits without any progress before giving up on its own. */
     static final long READER_PATIENCE_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -53,6 +53,15 @@ final class BlobDownload {
 
     void progressed(long bytesWritten) {
         update(() -> written = bytesWritten);
+    }
+
+    /** Size and digest are right: readers may have the last byte while the file is made durable. */
+    void verified(long totalSize) {
+        update(() -> {
+            size = totalSize;
+            written = totalSize;
+            state = State.VERIFIED;
+        });
     }
 
     void completed(Path committedFile, long totalSize) {
@@ -113,7 +122,7 @@ final class BlobDownload {
                 if (state == State.FAILED) {
                     throw failure;
                 }
-                if (state == State.DONE) {
+                if (state == State.DONE || state == State.VERIFIED) {
                     return position < written ? written : -1;
                 }
                 long limit = readableLimit();
@@ -155,6 +164,10 @@ final class BlobDownload {
         } catch (NoSuchFileException e) {
             lock.lock();
             try {
+                long deadline = System.nanoTime() + READER_PATIENCE_NANOS;
+                while (state == State.VERIFIED) {
+                    awaitChange(deadline); // renamed a moment ago: the commit is landing
+                }
                 if (state == State.DONE) {
                     return FileChannel.open(committed, StandardOpenOption.READ);
                 }

@@ -89,6 +89,7 @@ final class BlobFetcher implements AutoCloseable {
         long started = System.nanoTime();
         try {
             long size = fetch(download, upstream, name, access);
+            download.verified(size); // clients finish now; making the file durable does not hold them up
             Path committed = store.commit(download.tempFile, download.digest);
             inFlight.remove(download.digest, download); // from now on requests find the file
             download.completed(committed, size);

@@ -224,4 +224,34 @@ class BlobDownloadTest {
         d.failed(cause);
         assertSame(cause, assertThrows(UpstreamException.class, d::open));
     }
+
+    @Test
+    void verificationReleasesTheLastByteBeforeTheCommitLands() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            BlobDownload d = download();
+            Files.writeString(d.tempFile, "0123456789");
+            d.started(10);
+            d.progressed(10);
+            CompletableFuture<Long> waiting = inReader(() -> d.awaitReadable(9));
+            assertBlocked(waiting);
+            d.verified(10);
+            assertEquals(10L, result(waiting), "the verified last byte was not released");
+            assertEquals(-1L, d.awaitReadable(10));
+            assertEquals("0123456789", readAll(d.open()), "the temp file is readable until the rename");
+
+            // renamed, commit not yet reported: open() waits for it instead of failing
+            Path committed = dir.resolve("committed-verified");
+            Files.move(d.tempFile, committed);
+            CompletableFuture<String> opening = inReader(() -> {
+                try {
+                    return readAll(d.open());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertBlocked(opening);
+            d.completed(committed, 10);
+            assertEquals("0123456789", result(opening));
+        });
+    }
 }
