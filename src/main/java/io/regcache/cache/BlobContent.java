@@ -53,8 +53,8 @@ public abstract sealed class BlobContent {
         return new OnDisk(digest, file, size, leases);
     }
 
-    static BlobContent ofDownload(BlobDownload download, long size) {
-        return new InFlight(download, size);
+    static BlobContent ofDownload(BlobDownload download, long size, Leases leases) {
+        return new InFlight(download, size, leases);
     }
 
     static final class OnDisk extends BlobContent {
@@ -89,10 +89,12 @@ public abstract sealed class BlobContent {
 
     static final class InFlight extends BlobContent {
         private final BlobDownload download;
+        private final Leases leases;
 
-        InFlight(BlobDownload download, long size) {
+        InFlight(BlobDownload download, long size, Leases leases) {
             super(download.digest, size);
             this.download = download;
+            this.leases = leases;
         }
 
         @Override
@@ -100,15 +102,16 @@ public abstract sealed class BlobContent {
             return Optional.empty();
         }
 
+        /** Taken before the blob is committed, so the committed file is protected too. */
         @Override
         public ReadLease lease() {
-            return () -> { }; // nothing on disk to protect yet
+            return leases.acquire(digest());
         }
 
         @Override
         public void writeTo(long offset, long length, OutputStream out) throws IOException {
             long end = length < 0 ? Long.MAX_VALUE : offset + length;
-            try (FileChannel ch = download.open()) {
+            try (ReadLease lease = lease(); FileChannel ch = download.open()) {
                 long pos = offset;
                 while (pos < end) {
                     long limit = download.awaitReadable(pos);

@@ -61,7 +61,7 @@ final class Blobs {
             } else {
                 ensureRepositoryHas(up, repo, digest);
             }
-            return new BlobResult(digest, size, BlobContent.ofDownload(download, size), CacheOutcome.MISS);
+            return new BlobResult(digest, size, BlobContent.ofDownload(download, size, leases), CacheOutcome.MISS);
         }
         throw new RegistryException(ErrorCode.UNKNOWN, "blob " + digest + " vanished while being served");
     }

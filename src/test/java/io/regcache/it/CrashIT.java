@@ -173,7 +173,8 @@ class CrashIT {
                 .filter(s -> s.method().equals("GET") && s.path().equals(path)).skip(getsBefore).toList();
         assertEquals(1, refetch.size(), "the mirror must fetch the blob once more: " + upstream.requests());
         assertNull(refetch.get(0).range(), "nothing survives a crash to resume from: " + refetch);
-        assertTrue(Files.isRegularFile(blobFile), "the re-fetched blob was not committed: " + blobFile);
+        // clients get the verified last byte before the file is made durable and renamed into place
+        await("the re-fetched blob committed at " + blobFile, () -> Files.isRegularFile(blobFile), run2);
         assertEquals(digest, Digests.sha256(blobFile), "committed blob file");
 
         int upstreamRequests = upstream.requests().size();
