@@ -1,5 +1,6 @@
 package io.regcache.cache;
 
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Repository;
 import io.regcache.upstream.UpstreamException;
@@ -26,8 +27,10 @@ final class BlobDownload {
 
     final Digest digest;
     final Path tempFile;
-    /** The repository the download was started for: the upstream's 200 confirms that one has the blob. */
+    /** The repository the download was started for: the upstream's 200 confirms that one has the blob... */
     final Repository origin;
+    /** ...for callers of this access. */
+    final Access access;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private State state = State.STARTING;
@@ -36,10 +39,11 @@ final class BlobDownload {
     private Path committed;
     private UpstreamException failure;
 
-    BlobDownload(Digest digest, Path tempFile, Repository origin) {
+    BlobDownload(Digest digest, Path tempFile, Repository origin, Access access) {
         this.digest = digest;
         this.tempFile = tempFile;
         this.origin = origin;
+        this.access = access;
     }
 
     // ---- downloader side

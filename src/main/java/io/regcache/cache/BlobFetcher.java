@@ -4,7 +4,7 @@ import io.regcache.oci.Digest;
 import io.regcache.oci.Repository;
 import io.regcache.oci.RepositoryName;
 import io.regcache.store.BlobStore;
-import io.regcache.upstream.Access;
+import io.regcache.oci.Access;
 import io.regcache.upstream.Upstream;
 import io.regcache.upstream.UpstreamException;
 import io.regcache.upstream.UpstreamResponse;
@@ -71,7 +71,7 @@ final class BlobFetcher implements AutoCloseable {
                 return null;
             }
             try {
-                BlobDownload download = new BlobDownload(d, store.newTempFile(), repo);
+                BlobDownload download = new BlobDownload(d, store.newTempFile(), repo, access);
                 workers.execute(() -> run(download, upstream, repo.name(), access));
                 return download;
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.regcache.cache;
 import io.regcache.config.MirrorConfig;
 import io.regcache.config.UpstreamConfig;
 import io.regcache.oci.AcceptedTypes;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
@@ -88,25 +89,29 @@ public final class CacheService implements AutoCloseable {
 
     // ---- pulls
 
-    public ManifestResult getManifest(Repository repo, Reference ref, AcceptedTypes accept) {
-        return manifests.get(repo, ref, accept);
+    // Every pull names the caller's access: ACCOUNT for callers entitled to what the mirror's
+    // upstream accounts can see, ANONYMOUS for everyone else. Content reaches a caller only if it
+    // was fetched, or is confirmed upstream, with access the caller has.
+
+    public ManifestResult getManifest(Repository repo, Reference ref, AcceptedTypes accept, Access access) {
+        return manifests.get(repo, ref, accept, access);
     }
 
     /** What a HEAD needs; a tag is resolved upstream with a HEAD, which Docker Hub does not count as a pull. */
-    public ManifestResult headManifest(Repository repo, Reference ref, AcceptedTypes accept) {
-        return manifests.head(repo, ref, accept);
+    public ManifestResult headManifest(Repository repo, Reference ref, AcceptedTypes accept, Access access) {
+        return manifests.head(repo, ref, accept, access);
     }
 
-    public BlobResult getBlob(Repository repo, Digest digest) {
-        return blobs.get(repo, digest);
+    public BlobResult getBlob(Repository repo, Digest digest, Access access) {
+        return blobs.get(repo, digest, access);
     }
 
-    public BlobResult headBlob(Repository repo, Digest digest) {
-        return blobs.head(repo, digest);
+    public BlobResult headBlob(Repository repo, Digest digest, Access access) {
+        return blobs.head(repo, digest, access);
     }
 
-    public TagList listTags(Repository repo, Integer n, String last) {
-        return tagLists.list(repo, n, last);
+    public TagList listTags(Repository repo, Integer n, String last, Access access) {
+        return tagLists.list(repo, n, last, access);
     }
 
     /** Enforces expiry and the size limit now (it also runs on its own every janitor interval). */

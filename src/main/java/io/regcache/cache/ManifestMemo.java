@@ -1,5 +1,6 @@
 package io.regcache.cache;
 
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Repository;
 import java.util.LinkedHashMap;
@@ -16,13 +17,15 @@ final class ManifestMemo {
     private record Key(Repository repo, Digest digest) {
     }
 
-    /** A memoised manifest and when its use was last recorded on disk. */
+    /** A memoised manifest, how it was fetched, and when its use was last recorded on disk. */
     static final class Entry {
         final ManifestResult manifest;
+        final Access fetchedWith;
         volatile long lastRecorded;
 
-        Entry(ManifestResult manifest, long lastRecorded) {
+        Entry(ManifestResult manifest, Access fetchedWith, long lastRecorded) {
             this.manifest = manifest;
+            this.fetchedWith = fetchedWith;
             this.lastRecorded = lastRecorded;
         }
     }
@@ -39,11 +42,11 @@ final class ManifestMemo {
         return Optional.ofNullable(entries.get(new Key(repo, digest)));
     }
 
-    synchronized void put(Repository repo, Digest digest, ManifestResult manifest, long recordedAt) {
+    synchronized void put(Repository repo, Digest digest, ManifestResult manifest, Access fetchedWith, long recordedAt) {
         if (manifest.bytes() == null || manifest.bytes().length > maxBytes / 8) {
             return;
         }
-        Entry old = entries.put(new Key(repo, digest), new Entry(manifest, recordedAt));
+        Entry old = entries.put(new Key(repo, digest), new Entry(manifest, fetchedWith, recordedAt));
         bytes += manifest.bytes().length - (old == null ? 0 : old.manifest.bytes().length);
         var it = entries.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {

@@ -2,6 +2,7 @@ package io.regcache.cache;
 
 import io.regcache.config.CachePolicy;
 import io.regcache.oci.AcceptedTypes;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.Reference;
@@ -11,7 +12,6 @@ import io.regcache.store.BlobStore;
 import io.regcache.store.ManifestRecord;
 import io.regcache.store.RepositoryIndex;
 import io.regcache.store.TagRecord;
-import io.regcache.upstream.Access;
 import io.regcache.upstream.Upstream;
 import io.regcache.upstream.UpstreamException;
 import io.regcache.upstream.Upstreams;
@@ -26,8 +26,10 @@ import java.util.logging.Logger;
 
 /**
  * Manifests and tags. A tag is resolved upstream with a HEAD (free on Docker Hub), at most once
- * at a time per tag and accepted types, and not at all within the tag window; the bytes come from
- * disk when known, else from one GET. When the upstream fails, what the cache has is served stale.
+ * at a time per tag, accepted types and access, and not at all within the tag window; the bytes
+ * come from disk when known, else from one GET. When the upstream fails, what the cache has is
+ * served stale. What was fetched with the mirror's account reaches only callers entitled to it,
+ * unless the upstream confirms it serves the same anonymously.
  */
 final class Manifests {
     private static final Logger LOG = Logger.getLogger(Manifests.class.getName());
@@ -55,49 +57,53 @@ final class Manifests {
         this.granularity = policy.accessGranularity();
     }
 
-    ManifestResult get(Repository repo, Reference ref, AcceptedTypes accept) {
+    ManifestResult get(Repository repo, Reference ref, AcceptedTypes accept, Access requested) {
         Upstream up = upstreams.byRegistry(repo.registry());
+        Access access = effective(up, requested);
         if (ref.isDigest()) {
-            return byDigest(up, repo, ref.digest(), accept);
+            return byDigest(up, repo, ref.digest(), accept, access);
         }
         String tag = ref.tag();
-        if (!index.tag(repo, tag).containsKey(accept.key())) {
-            return fetchTag(up, repo, tag, accept); // unknown tag: one GET by tag does it all
+        TagRecord known = index.tag(repo, tag).get(accept.key());
+        if (known == null || !known.accessOrAccount().usableBy(access)) {
+            return fetchTag(up, repo, tag, accept, access); // unknown tag: one GET by tag does it all
         }
-        Resolution r = resolve(up, repo, tag, accept);
+        Resolution r = resolve(up, repo, tag, accept, access);
         if (r == null) {
-            return fetchTag(up, repo, tag, accept); // the upstream's HEAD did not tell the digest
+            return fetchTag(up, repo, tag, accept, access); // the upstream's HEAD did not tell the digest
         }
-        Optional<ManifestResult> local = local(repo, r.digest());
+        Optional<ManifestResult> local = local(repo, r.digest(), access);
         if (local.isPresent()) {
             return local.get().withOutcome(r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT, r.warning());
         }
-        return byDigest(up, repo, r.digest(), accept);
+        return byDigest(up, repo, r.digest(), accept, access);
     }
 
     /** What a HEAD needs: digest, type and size; manifest bytes are only fetched by a GET. */
-    ManifestResult head(Repository repo, Reference ref, AcceptedTypes accept) {
+    ManifestResult head(Repository repo, Reference ref, AcceptedTypes accept, Access requested) {
         Upstream up = upstreams.byRegistry(repo.registry());
+        Access access = effective(up, requested);
         if (ref.isDigest()) {
-            Optional<ManifestResult> local = local(repo, ref.digest());
+            Optional<ManifestResult> local = local(repo, ref.digest(), access);
             if (local.isPresent()) {
                 return local.get();
             }
             try {
-                Upstream.ManifestHead head = up.headManifest(repo.name(), ref, accept, access());
+                Upstream.ManifestHead head = up.headManifest(repo.name(), ref, accept, access);
                 if (head.digest() != null && !head.digest().equals(ref.digest())) {
                     throw UpstreamException.badResponse("upstream answered " + ref + " with " + head.digest());
                 }
+                widen(repo, ref.digest(), access);
                 return new ManifestResult(ref.digest(), head.mediaType(), head.size(), null, CacheOutcome.MISS, null);
             } catch (UpstreamException e) {
-                throw UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN);
+                throw toClient(e, up, access);
             }
         }
-        Resolution r = resolve(up, repo, ref.tag(), accept);
+        Resolution r = resolve(up, repo, ref.tag(), accept, access);
         if (r == null) {
-            return fetchTag(up, repo, ref.tag(), accept);
+            return fetchTag(up, repo, ref.tag(), accept, access);
         }
-        Optional<ManifestResult> local = local(repo, r.digest());
+        Optional<ManifestResult> local = local(repo, r.digest(), access);
         if (local.isPresent()) {
             return local.get().withOutcome(r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT, r.warning());
         }
@@ -109,23 +115,23 @@ final class Manifests {
      * upstream HEAD shared by everyone asking meanwhile, else (upstream down) from the record,
      * stale. Null when the upstream answered without a usable digest.
      */
-    private Resolution resolve(Upstream up, Repository repo, String tag, AcceptedTypes accept) {
+    private Resolution resolve(Upstream up, Repository repo, String tag, AcceptedTypes accept, Access access) {
         TagRecord known = index.tag(repo, tag).get(accept.key());
-        if (known != null && !policy.tagWindow().isZero()
+        if (known != null && known.accessOrAccount().usableBy(access) && !policy.tagWindow().isZero()
                 && clock.millis() - known.checkedAt() < policy.tagWindow().toMillis()) {
             return new Resolution(Digest.parse(known.digest()), known.mediaType(), known.size(), CacheOutcome.HIT, null);
         }
-        return tagChecks.run(List.of(repo, tag, accept), () -> {
+        return tagChecks.run(List.of(repo, tag, accept, access), () -> {
             try {
-                Upstream.ManifestHead head = up.headManifest(repo.name(), Reference.parse(tag), accept, access());
+                Upstream.ManifestHead head = up.headManifest(repo.name(), Reference.parse(tag), accept, access);
                 if (head.digest() == null || head.size() < 0 || head.mediaType() == null) {
                     return null;
                 }
                 index.putTag(repo, tag, accept.key(), new TagRecord(head.digest().toString(), head.mediaType(),
-                        head.size(), clock.millis()));
+                        head.size(), clock.millis(), access));
                 return new Resolution(head.digest(), head.mediaType(), head.size(), CacheOutcome.MISS, null);
             } catch (UpstreamException e) {
-                return staleOrThrow(repo, tag, accept, e);
+                return staleOrThrow(up, repo, tag, accept, access, e);
             }
         });
     }
@@ -133,62 +139,73 @@ final class Manifests {
     /**
      * The upstream did not answer for a tag: "not found" forgets the tag; an outage falls back to
      * what the tag resolved to before (for these accepted types, or any record of a type the
-     * client accepts); anything else is the client's error.
+     * client accepts, as far as the caller may see it); anything else is the client's error.
      */
-    private Resolution staleOrThrow(Repository repo, String tag, AcceptedTypes accept, UpstreamException e) {
+    private Resolution staleOrThrow(Upstream up, Repository repo, String tag, AcceptedTypes accept, Access access,
+                                    UpstreamException e) {
         if (e.kind() == UpstreamException.Kind.NOT_FOUND) {
             index.removeTag(repo, tag, accept.key());
         } else if (e.isOutage()) {
             Map<String, TagRecord> records = index.tag(repo, tag);
             TagRecord exact = records.get(accept.key());
-            List<TagRecord> candidates = exact != null ? List.of(exact)
-                    : records.values().stream().filter(r -> accept.accepts(r.mediaType())).toList();
+            List<TagRecord> candidates = (exact != null ? List.of(exact)
+                    : records.values().stream().filter(r -> accept.accepts(r.mediaType())).toList())
+                    .stream().filter(r -> r.accessOrAccount().usableBy(access)).toList();
             for (TagRecord r : candidates) {
                 Digest d = Digest.parse(r.digest());
-                if (local(repo, d).isPresent()) {
+                if (local(repo, d, access).isPresent()) {
                     LOG.info(() -> "serving cached " + repo + ":" + tag + " because the upstream failed: " + e.getMessage());
                     return new Resolution(d, r.mediaType(), r.size(), CacheOutcome.STALE, "upstream unavailable: " + e.getMessage());
                 }
             }
         }
-        throw UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN);
+        throw toClient(e, up, access);
     }
 
     /** One GET by tag, shared by concurrent callers; the digest is computed and cross-checked. */
-    private ManifestResult fetchTag(Upstream up, Repository repo, String tag, AcceptedTypes accept) {
-        return fetches.run(List.of(repo, tag, accept), () -> {
+    private ManifestResult fetchTag(Upstream up, Repository repo, String tag, AcceptedTypes accept, Access access) {
+        return fetches.run(List.of(repo, tag, accept, access), () -> {
             try {
-                Upstream.FetchedManifest f = up.getManifest(repo.name(), Reference.parse(tag), accept, access());
-                ManifestResult result = keep(repo, digestOf(f), f);
+                Upstream.FetchedManifest f = up.getManifest(repo.name(), Reference.parse(tag), accept, access);
+                ManifestResult result = keep(repo, digestOf(f), f, access);
                 index.putTag(repo, tag, accept.key(), new TagRecord(result.digest().toString(), result.mediaType(),
-                        result.size(), clock.millis()));
+                        result.size(), clock.millis(), access));
                 return result;
             } catch (UpstreamException e) {
-                Resolution stale = staleOrThrow(repo, tag, accept, e);
-                return local(repo, stale.digest()).orElseThrow(() -> UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN))
+                Resolution stale = staleOrThrow(up, repo, tag, accept, access, e);
+                return local(repo, stale.digest(), access).orElseThrow(() -> toClient(e, up, access))
                         .withOutcome(CacheOutcome.STALE, stale.warning());
             }
         });
     }
 
-    private ManifestResult byDigest(Upstream up, Repository repo, Digest digest, AcceptedTypes accept) {
-        Optional<ManifestResult> local = local(repo, digest);
+    private ManifestResult byDigest(Upstream up, Repository repo, Digest digest, AcceptedTypes accept, Access access) {
+        Optional<ManifestResult> local = local(repo, digest, access);
         if (local.isPresent()) {
             return local.get();
         }
-        return fetches.run(List.of(repo, digest), () -> {
-            Optional<ManifestResult> meanwhile = local(repo, digest);
+        return fetches.run(List.of(repo, digest, access), () -> {
+            Optional<ManifestResult> meanwhile = local(repo, digest, access);
             if (meanwhile.isPresent()) {
                 return meanwhile.get();
             }
             try {
-                Upstream.FetchedManifest f = up.getManifest(repo.name(), Reference.of(digest), accept, access());
+                if (access == Access.ANONYMOUS && index.manifest(repo, digest).isPresent() && store.contains(digest)) {
+                    // cached with the account: the upstream decides whether it is public too (a HEAD is enough)
+                    up.headManifest(repo.name(), Reference.of(digest), accept, Access.ANONYMOUS);
+                    widen(repo, digest, Access.ANONYMOUS);
+                    Optional<ManifestResult> confirmed = local(repo, digest, access);
+                    if (confirmed.isPresent()) {
+                        return confirmed.get();
+                    }
+                }
+                Upstream.FetchedManifest f = up.getManifest(repo.name(), Reference.of(digest), accept, access);
                 if (!digest.matches(f.bytes())) {
                     throw UpstreamException.badResponse("upstream sent a manifest that does not match " + digest);
                 }
-                return keep(repo, digest, f);
+                return keep(repo, digest, f, access);
             } catch (UpstreamException e) {
-                throw UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN);
+                throw toClient(e, up, access);
             }
         });
     }
@@ -212,28 +229,48 @@ final class Manifests {
     }
 
     /** Stores verified manifest bytes and records them (and the blobs they reference) for the repository. */
-    private ManifestResult keep(Repository repo, Digest digest, Upstream.FetchedManifest f) {
+    private ManifestResult keep(Repository repo, Digest digest, Upstream.FetchedManifest f, Access access) {
         ManifestFacts facts = ManifestFacts.parse(f.bytes(), f.mediaType());
         try {
             store.put(digest, f.bytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store manifest " + digest, e);
         }
-        index.putManifest(repo, new ManifestRecord(digest.toString(), facts.mediaType(), f.bytes().length, clock.millis()));
+        index.putManifest(repo, new ManifestRecord(digest.toString(), facts.mediaType(), f.bytes().length, clock.millis(), access));
         for (ManifestFacts.BlobRef blob : facts.blobs()) {
-            index.linkBlob(repo, blob.digest(), blob.size());
+            index.linkBlob(repo, blob.digest(), blob.size(), access);
         }
-        ManifestResult kept = new ManifestResult(digest, facts.mediaType(), f.bytes().length, f.bytes(), CacheOutcome.HIT, null);
-        memo.put(repo, digest, kept, clock.millis());
-        return kept.withOutcome(CacheOutcome.MISS, null);
+        memo.forget(repo, digest); // the record's access may have widened
+        return local(repo, digest, access).orElseThrow().withOutcome(CacheOutcome.MISS, null);
     }
 
-    /** The repository's cached manifest; using it counts as an access. */
-    private Optional<ManifestResult> local(Repository repo, Digest digest) {
+    /** The upstream serves the manifest anonymously: its record (and its blobs' links) become public. */
+    private void widen(Repository repo, Digest digest, Access confirmedWith) {
+        Optional<ManifestRecord> rec = index.manifest(repo, digest);
+        if (rec.isEmpty() || rec.get().accessOrAccount() == confirmedWith || confirmedWith != Access.ANONYMOUS) {
+            return;
+        }
+        ManifestRecord r = rec.get();
+        index.putManifest(repo, new ManifestRecord(r.digest(), r.mediaType(), r.size(), r.cachedAt(), Access.ANONYMOUS));
+        try {
+            for (ManifestFacts.BlobRef blob : ManifestFacts.parse(store.read(digest), r.mediaType()).blobs()) {
+                index.linkBlob(repo, blob.digest(), blob.size(), Access.ANONYMOUS);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the blobs are confirmed one by one when asked for
+        }
+        memo.forget(repo, digest);
+    }
+
+    /** The repository's cached manifest, if the caller may have it; using it counts as an access. */
+    private Optional<ManifestResult> local(Repository repo, Digest digest, Access access) {
         long now = clock.millis();
         Optional<ManifestMemo.Entry> memoised = memo.get(repo, digest);
         if (memoised.isPresent()) {
             ManifestMemo.Entry e = memoised.get();
+            if (!e.fetchedWith.usableBy(access)) {
+                return Optional.empty();
+            }
             if (now - e.lastRecorded >= granularity.toMillis()) {
                 index.touchManifest(repo, digest, granularity);
                 e.lastRecorded = now;
@@ -250,10 +287,13 @@ final class Manifests {
         } catch (IOException e) {
             return Optional.empty(); // removed a moment ago: fetch again
         }
-        index.touchManifest(repo, digest, granularity);
         ManifestRecord r = rec.get();
         ManifestResult found = new ManifestResult(digest, r.mediaType(), r.size(), bytes, CacheOutcome.HIT, null);
-        memo.put(repo, digest, found, now);
+        memo.put(repo, digest, found, r.accessOrAccount(), now);
+        if (!r.accessOrAccount().usableBy(access)) {
+            return Optional.empty();
+        }
+        index.touchManifest(repo, digest, granularity);
         return Optional.of(found);
     }
 
@@ -262,7 +302,12 @@ final class Manifests {
         memo.forget(repo, digest);
     }
 
-    private static Access access() {
-        return Access.ACCOUNT;
+    /** The account is only "used" where one is configured: elsewhere everything is fetched anonymously. */
+    static Access effective(Upstream up, Access requested) {
+        return up.config().hasCredentials() ? requested : Access.ANONYMOUS;
+    }
+
+    private static RegistryException toClient(UpstreamException e, Upstream up, Access access) {
+        return UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN, access == Access.ANONYMOUS && up.config().hasCredentials());
     }
 }

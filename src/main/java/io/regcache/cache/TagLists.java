@@ -2,12 +2,12 @@ package io.regcache.cache;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.regcache.oci.Access;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.Reference;
 import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
 import io.regcache.store.RepositoryIndex;
-import io.regcache.upstream.Access;
 import io.regcache.upstream.Upstream;
 import io.regcache.upstream.UpstreamException;
 import io.regcache.upstream.Upstreams;
@@ -33,7 +33,7 @@ final class TagLists {
         this.index = index;
     }
 
-    TagList list(Repository repo, Integer n, String last) {
+    TagList list(Repository repo, Integer n, String last, Access requested) {
         if (n != null && (n < 0 || n > MAX_PAGE)) {
             throw new RegistryException(ErrorCode.PAGINATION_NUMBER_INVALID, "n must be between 0 and " + MAX_PAGE);
         }
@@ -41,8 +41,10 @@ final class TagLists {
             throw new RegistryException(ErrorCode.TAG_INVALID, "last must be a tag");
         }
         Upstream up = upstreams.byRegistry(repo.registry());
+        Access access = Manifests.effective(up, requested);
+        boolean credentialsMightHelp = access == Access.ANONYMOUS && up.config().hasCredentials();
         try {
-            Upstream.TagPage page = up.listTags(repo.name(), n, last, access());
+            Upstream.TagPage page = up.listTags(repo.name(), n, last, access);
             List<String> tags = tagsIn(page.body());
             boolean ignoredPaging = (n != null && tags.size() > n)
                     || (last != null && tags.stream().anyMatch(t -> t.compareTo(last) <= 0));
@@ -52,11 +54,14 @@ final class TagLists {
             return new TagList(page.body(), nextQuery(page.link()), CacheOutcome.MISS);
         } catch (UpstreamException e) {
             if (!e.isOutage()) {
-                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN);
+                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN, credentialsMightHelp);
             }
-            List<String> cached = index.tags(repo);
+            // the tags the cache knows, as far as this caller may know them
+            List<String> cached = index.tags(repo).stream()
+                    .filter(t -> index.tag(repo, t).values().stream().anyMatch(r -> r.accessOrAccount().usableBy(access)))
+                    .toList();
             if (cached.isEmpty()) {
-                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN);
+                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN, credentialsMightHelp);
             }
             return page(repo, cached, n, last, CacheOutcome.STALE);
         }
@@ -114,7 +119,4 @@ final class TagLists {
         return null;
     }
 
-    private static Access access() {
-        return Access.ACCOUNT;
-    }
 }

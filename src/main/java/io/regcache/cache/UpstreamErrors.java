@@ -11,6 +11,18 @@ final class UpstreamErrors {
     }
 
     static RegistryException toClient(UpstreamException e, ErrorCode notFound) {
+        return toClient(e, notFound, false);
+    }
+
+    /**
+     * As above; {@code credentialsMightHelp} when the caller asked anonymously and the mirror holds
+     * an account there: a denial then asks the client to authenticate (401) instead of "not found".
+     */
+    static RegistryException toClient(UpstreamException e, ErrorCode notFound, boolean credentialsMightHelp) {
+        if (credentialsMightHelp && e.kind() == UpstreamException.Kind.DENIED) {
+            return new RegistryException(ErrorCode.UNAUTHORIZED, 401,
+                    "authentication required: the upstream does not serve this without an account", null, Map.of());
+        }
         return switch (e.kind()) {
             case NOT_FOUND -> new RegistryException(notFound, e.getMessage());
             // Docker Hub answers 401 for repositories that do not exist as well as for private ones

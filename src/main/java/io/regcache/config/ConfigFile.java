@@ -9,6 +9,23 @@ final class ConfigFile {
     public Storage storage = new Storage();
     public Proxy proxy = new Proxy();
     public List<Upstream> upstreams = new ArrayList<>();
+    public Security security = new Security();
+
+    /** Who may pull, the mirror's tokens, and the network edge. */
+    static final class Security {
+        public String anonymous;
+        public Boolean rejectedcredentialsasanonymous;
+        public String tokenkey;
+        public String tokenkeyfile;
+        public String tokenlifetime;
+        public String service;
+        public String externalurl;
+        public List<String> allow = new ArrayList<>();
+        public List<String> trustedproxies = new ArrayList<>();
+        public Integer lockoutattempts;
+        public String lockoutwindow;
+        public String lockoutduration;
+    }
 
     static final class Storage {
         public Filesystem filesystem = new Filesystem();
@@ -41,6 +58,9 @@ final class ConfigFile {
         public String username;
         public String password;
         public String passwordfile;
+        public String passwordenv;
+        /** Token realms on other domains that may receive the account (normally only the upstream's own domain). */
+        public List<String> tokenrealms = new ArrayList<>();
         @JsonProperty("default")
         public boolean isDefault;
     }

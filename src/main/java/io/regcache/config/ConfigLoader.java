@@ -173,7 +173,8 @@ public final class ConfigLoader {
             String at = source + ": upstreams[" + i + "]";
             String url = u.url;
             String username = u.username;
-            String password = readPassword(u.password, u.passwordfile, at);
+            String password = readPassword(firstNonBlank(u.passwordenv == null ? null : env.get(u.passwordenv), u.password),
+                    u.passwordfile, at);
             if (u.isDefault) {
                 // distribution's proxy.* keys (file, then environment) describe the default upstream
                 url = firstNonBlank(env.get("REGISTRY_PROXY_REMOTEURL"), raw.proxy.remoteurl, url);
@@ -198,9 +199,68 @@ public final class ConfigLoader {
             if ((username == null) != (password == null)) {
                 throw new ConfigException(at + " (" + registry + "): username and password must be given together");
             }
-            upstreams.add(new UpstreamConfig(registry, List.copyOf(aliases), uri, username, password, u.isDefault));
+            upstreams.add(new UpstreamConfig(registry, List.copyOf(aliases), uri, username, password, u.isDefault,
+                    List.copyOf(u.tokenrealms)));
         }
-        return new MirrorConfig(storageRoot, List.copyOf(upstreams), policy(raw.proxy, source), source);
+        return new MirrorConfig(storageRoot, List.copyOf(upstreams), policy(raw.proxy, source),
+                security(raw.security, source), source);
+    }
+
+    /** The security section, over the defaults: anonymous pulls of public content, a random token key. */
+    private SecurityConfig security(ConfigFile.Security sec, String source) {
+        String at = source + ": security";
+        String anonymous = firstNonBlank(env.get("REGISTRY_SECURITY_ANONYMOUS"), sec.anonymous, "public");
+        SecurityConfig.AnonymousAccess access;
+        try {
+            access = SecurityConfig.AnonymousAccess.valueOf(anonymous.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at + ".anonymous must be 'public' or 'none', not '" + anonymous + "'");
+        }
+        String lenient = firstNonBlank(env.get("REGISTRY_SECURITY_REJECTEDCREDENTIALSASANONYMOUS"),
+                sec.rejectedcredentialsasanonymous == null ? null : sec.rejectedcredentialsasanonymous.toString());
+        String keyText = firstNonBlank(env.get("REGISTRY_SECURITY_TOKENKEY"), readPassword(sec.tokenkey, sec.tokenkeyfile, at));
+        byte[] key;
+        if (keyText == null) {
+            key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key); // tokens then last for this run only
+        } else {
+            if (keyText.length() < 16) {
+                throw new ConfigException(at + ".tokenkey is too short: use 32 random characters or more");
+            }
+            key = sha256(keyText);
+        }
+        String external = firstNonBlank(env.get("REGISTRY_SECURITY_EXTERNALURL"), sec.externalurl);
+        if (external != null) {
+            external = parseUrl(external, at + ".externalurl").toString();
+        }
+        SecurityConfig.Lockout lockout = new SecurityConfig.Lockout(
+                sec.lockoutattempts == null ? 5 : sec.lockoutattempts,
+                durationOf("lockoutwindow", sec.lockoutwindow, Duration.ofMinutes(5), source, "security."),
+                durationOf("lockoutduration", sec.lockoutduration, Duration.ofMinutes(5), source, "security."));
+        return new SecurityConfig(access, Boolean.parseBoolean(lenient), key,
+                durationOf("tokenlifetime", sec.tokenlifetime, Duration.ofMinutes(5), source, "security."),
+                firstNonBlank(sec.service, "regcache"), external,
+                cidrs(sec.allow, at + ".allow"), cidrs(sec.trustedproxies, at + ".trustedproxies"), lockout);
+    }
+
+    private static List<Cidr> cidrs(List<String> texts, String at) {
+        List<Cidr> out = new ArrayList<>();
+        for (String t : texts) {
+            try {
+                out.add(Cidr.parse(t));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(at + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The cache policy from proxy.* (file) and REGISTRY_PROXY_* (environment), over the defaults. */
@@ -227,13 +287,17 @@ public final class ConfigLoader {
     }
 
     private static Duration durationOf(String key, String value, Duration fallback, String source) {
+        return durationOf(key, value, fallback, source, "proxy.");
+    }
+
+    private static Duration durationOf(String key, String value, Duration fallback, String source, String section) {
         if (value == null) {
             return fallback;
         }
         try {
             return Units.duration(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": proxy." + key + ": " + e.getMessage());
+            throw new ConfigException(source + ": " + section + key + ": " + e.getMessage());
         }
     }
 

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * One upstream registry: the host name clients use for it ({@code docker.io}, {@code ghcr.io}),
- * where to reach it, and the mirror's account there (both null for anonymous access).
+ * where to reach it, the mirror's account there (both null for anonymous access), and token
+ * realm hosts on other domains that may receive that account.
  */
 public record UpstreamConfig(String registry, List<String> aliases, URI url, String username, String password,
-                             boolean isDefault) {
+                             boolean isDefault, List<String> tokenRealms) {
 
     public boolean hasCredentials() {
         return username != null && password != null;

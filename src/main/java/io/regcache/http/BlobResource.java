@@ -7,6 +7,7 @@ import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Repository;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -31,15 +32,16 @@ public final class BlobResource {
 
     @GET
     public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
-                        @QueryParam("ns") String ns, @Context HttpHeaders headers) {
+                        @QueryParam("ns") String ns, @Context HttpHeaders headers,
+                        @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
         Digest d = Digest.parse(digest);
         ByteRange range = ByteRange.parse(headers.getHeaderString("Range")); // malformed: refused before any work
         if (CacheHeaders.notModified(headers, d)) {
-            BlobResult known = service.headBlob(repo, d);
+            BlobResult known = service.headBlob(repo, d, Callers.access(request));
             return described(Response.notModified(), known).build();
         }
-        BlobResult blob = service.getBlob(repo, d);
+        BlobResult blob = service.getBlob(repo, d, Callers.access(request));
         long size = blob.size();
         if (range == null || size < 0) {
             Response.ResponseBuilder b = described(Response.ok(), blob).entity(new BlobBody(blob.content(), 0, -1));
@@ -58,9 +60,9 @@ public final class BlobResource {
 
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("digest") String digest,
-                         @QueryParam("ns") String ns) {
+                         @QueryParam("ns") String ns, @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
-        BlobResult blob = service.headBlob(repo, Digest.parse(digest));
+        BlobResult blob = service.headBlob(repo, Digest.parse(digest), Callers.access(request));
         Response.ResponseBuilder b = described(Response.ok(), blob);
         if (blob.size() >= 0) {
             b.header("Content-Length", blob.size());

@@ -1,6 +1,7 @@
 package io.regcache.http;
 
 import io.regcache.oci.ErrorCode;
+import io.regcache.oci.RegistryException;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,14 +28,8 @@ public final class ErrorJsonServlet extends HttpServlet {
             default -> ErrorCode.UNKNOWN;
         };
         Object message = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-        byte[] body = OciErrors.body(error, message == null || message.toString().isBlank()
-                ? error.defaultMessage() : CacheHeaders.sanitize(message.toString()), null);
-        res.setStatus(code);
-        res.setContentType("application/json");
         res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-        res.setContentLength(body.length);
-        if (!"HEAD".equals(req.getMethod())) {
-            res.getOutputStream().write(body);
-        }
+        OciErrors.write(res, req.getMethod(), new RegistryException(error, code, message == null || message.toString().isBlank()
+                ? error.defaultMessage() : CacheHeaders.sanitize(message.toString()), null, java.util.Map.of()));
     }
 }

@@ -7,6 +7,7 @@ import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -31,19 +32,21 @@ public final class ManifestResource {
 
     @GET
     public Response get(@PathParam("name") String name, @PathParam("reference") String reference,
-                        @QueryParam("ns") String ns, @Context HttpHeaders headers) {
+                        @QueryParam("ns") String ns, @Context HttpHeaders headers,
+                        @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
         Reference ref = Reference.parse(reference);
-        ManifestResult m = service.getManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")));
+        ManifestResult m = service.getManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")), Callers.access(request));
         return respond(m, headers, true);
     }
 
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("reference") String reference,
-                         @QueryParam("ns") String ns, @Context HttpHeaders headers) {
+                         @QueryParam("ns") String ns, @Context HttpHeaders headers,
+                        @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
         Reference ref = Reference.parse(reference);
-        ManifestResult m = service.headManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")));
+        ManifestResult m = service.headManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")), Callers.access(request));
         return respond(m, headers, false);
     }
 

@@ -1,13 +1,22 @@
 package io.regcache.http;
 
+import io.regcache.auth.AuthFilter;
+import io.regcache.auth.Authenticator;
+import io.regcache.auth.Challenges;
+import io.regcache.auth.ClientNetwork;
+import io.regcache.auth.LoginThrottle;
+import io.regcache.auth.PullTokens;
+import io.regcache.auth.TokenServlet;
 import io.regcache.cache.CacheService;
 import io.regcache.config.ConfigLoader;
 import io.regcache.config.MirrorConfig;
+import io.regcache.config.SecurityConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
+import java.time.Clock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -34,11 +43,27 @@ public final class MirrorBootstrap implements ServletContextListener {
         }
         ctx.setAttribute(SERVICE_ATTRIBUTE, service);
 
+        // who may pull: users and roles are the container's; tokens and the edge are ours
+        SecurityConfig security = service.config().security();
+        ClientNetwork network = new ClientNetwork(security);
+        PullTokens tokens = new PullTokens(security, Clock.systemUTC());
+        Authenticator authenticator = new Authenticator(security, tokens,
+                new LoginThrottle(security.lockout(), Clock.systemUTC()), network);
+        Challenges challenges = new Challenges(security, network);
+
         FilterRegistration.Dynamic headers = ctx.addFilter("registry-headers", new RegistryHeadersFilter());
         headers.setAsyncSupported(true);
         headers.addMappingForUrlPatterns(null, false, "/v2/*");
+        FilterRegistration.Dynamic auth = ctx.addFilter("registry-auth",
+                new AuthFilter(authenticator, challenges, security, service.config().holdsPrivateAccess()));
+        auth.setAsyncSupported(true);
+        auth.addMappingForUrlPatterns(null, true, "/v2/*");
 
-        ServletRegistration.Dynamic api = ctx.addServlet("registry-api", new ServletContainer(new RegistryApplication(service)));
+        ServletRegistration.Dynamic token = ctx.addServlet("registry-token", new TokenServlet(authenticator, tokens, security));
+        token.addMapping("/token");
+
+        ServletRegistration.Dynamic api = ctx.addServlet("registry-api",
+                new ServletContainer(new RegistryApplication(service, challenges)));
         api.setLoadOnStartup(1);
         api.setAsyncSupported(true);
         api.addMapping("/v2/*");

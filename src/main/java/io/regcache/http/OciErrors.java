@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** Builds the OCI error body {@code {"errors":[{code,message,detail}]}}; the one error-to-response mapper. */
@@ -33,6 +35,18 @@ public final class OciErrors {
                 .entity(body);
         e.headers().forEach(b::header);
         return b.build();
+    }
+
+    /** Writes the error straight to a servlet response (filters and servlets outside Jersey). */
+    public static void write(HttpServletResponse res, String method, RegistryException e) throws IOException {
+        res.setStatus(e.status());
+        e.headers().forEach(res::setHeader);
+        byte[] body = body(e.code(), e.getMessage(), null);
+        res.setContentType("application/json");
+        res.setContentLength(body.length);
+        if (!"HEAD".equals(method)) {
+            res.getOutputStream().write(body);
+        }
     }
 
     public static Response response(ErrorCode code, String message) {

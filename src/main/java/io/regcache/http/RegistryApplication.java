@@ -1,5 +1,6 @@
 package io.regcache.http;
 
+import io.regcache.auth.Challenges;
 import io.regcache.cache.CacheService;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
@@ -8,7 +9,7 @@ import org.glassfish.jersey.server.ServerProperties;
 
 /** The {@code /v2/} API: resources wired to the one cache service, plus error mapping and blob streaming. */
 public final class RegistryApplication extends ResourceConfig {
-    public RegistryApplication(CacheService service) {
+    public RegistryApplication(CacheService service, Challenges challenges) {
         RepositoryRouter router = new RepositoryRouter(service);
         register(new AbstractBinder() {
             @Override
@@ -22,7 +23,7 @@ public final class RegistryApplication extends ResourceConfig {
         register(BlobResource.class);
         register(TagsResource.class);
         register(FallbackResource.class);
-        register(new RegistryExceptionMapper());
+        register(new RegistryExceptionMapper(challenges));
         register(new BlobBodyWriter());
         // default providers for types this API never uses (and whose classes are absent)
         property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE,DOMSOURCE,RENDEREDIMAGE,SAXSOURCE");

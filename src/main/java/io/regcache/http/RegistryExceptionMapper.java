@@ -1,10 +1,16 @@
 package io.regcache.http;
 
+import io.regcache.auth.AuthFilter;
+import io.regcache.auth.Caller;
+import io.regcache.auth.Challenges;
+import io.regcache.auth.Roles;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.logging.Level;
@@ -14,8 +20,20 @@ import java.util.logging.Logger;
 final class RegistryExceptionMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(RegistryExceptionMapper.class.getName());
 
+    private final Challenges challenges;
+
+    @Context
+    private HttpServletRequest request;
+
+    RegistryExceptionMapper(Challenges challenges) {
+        this.challenges = challenges;
+    }
+
     @Override
     public Response toResponse(Throwable t) {
+        if (t instanceof RegistryException e && e.code() == ErrorCode.UNAUTHORIZED) {
+            return unauthorized(e);
+        }
         if (t instanceof RegistryException e) {
             return OciErrors.response(e);
         }
@@ -32,5 +50,20 @@ final class RegistryExceptionMapper implements ExceptionMapper<Throwable> {
         }
         LOG.log(Level.SEVERE, "unexpected failure", t);
         return OciErrors.response(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());
+    }
+
+    /**
+     * Content only the mirror's account can fetch: an anonymous caller is asked to log in (which
+     * may entitle it), an authenticated one is told it lacks the role.
+     */
+    private Response unauthorized(RegistryException e) {
+        Caller caller = Callers.of(request);
+        if (!caller.isAnonymous()) {
+            return OciErrors.response(ErrorCode.DENIED, "this content needs the role " + Roles.PRIVATE);
+        }
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        return Response.fromResponse(OciErrors.response(e))
+                .header("WWW-Authenticate", challenges.bearer(request, AuthFilter.repositoryOf(path), null))
+                .build();
     }
 }

@@ -7,10 +7,12 @@ import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +32,10 @@ public final class TagsResource {
 
     @GET
     public Response list(@PathParam("name") String name, @QueryParam("ns") String ns,
-                         @QueryParam("n") String n, @QueryParam("last") String last) {
+                         @QueryParam("n") String n, @QueryParam("last") String last,
+                         @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
-        TagList page = service.listTags(repo, parseN(n), last);
+        TagList page = service.listTags(repo, parseN(n), last, Callers.access(request));
         Response.ResponseBuilder b = Response.ok(page.json(), "application/json")
                 .header("Content-Length", page.json().length)
                 .header("X-Cache", page.outcome().name());

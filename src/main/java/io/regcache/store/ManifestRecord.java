@@ -1,5 +1,14 @@
 package io.regcache.store;
 
-/** A cached manifest of a repository: its media type as the upstream served it, and its size. */
-public record ManifestRecord(String digest, String mediaType, long size, long cachedAt) {
+import io.regcache.oci.Access;
+
+/**
+ * A cached manifest of a repository: its media type as the upstream served it, its size, and how
+ * it was fetched (null in records from before access was recorded: treated as the account's).
+ */
+public record ManifestRecord(String digest, String mediaType, long size, long cachedAt, Access access) {
+
+    public Access accessOrAccount() {
+        return access == null ? Access.ACCOUNT : access;
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Repository;
 import java.io.IOException;
@@ -62,8 +63,20 @@ public final class RepositoryIndex {
         return readJson(manifestPath(repo, digest), ManifestRecord.class);
     }
 
+    /** Records a manifest; an existing record's access only ever widens (public stays public). */
     public void putManifest(Repository repo, ManifestRecord record) {
-        writeJson(manifestPath(repo, Digest.parse(record.digest())), record);
+        Path path = manifestPath(repo, Digest.parse(record.digest()));
+        ReentrantLock lock = stripe(path);
+        lock.lock();
+        try {
+            ManifestRecord merged = readJson(path, ManifestRecord.class)
+                    .map(old -> new ManifestRecord(record.digest(), record.mediaType(), record.size(), record.cachedAt(),
+                            Access.widest(old.accessOrAccount(), record.accessOrAccount())))
+                    .orElse(record);
+            writeJson(path, merged);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records a use of the repository's manifest (an image): the record's modification time is its last access. */
@@ -204,14 +217,24 @@ public final class RepositoryIndex {
 
     // ---- blob links
 
-    public boolean hasBlob(Repository repo, Digest digest) {
-        return Files.isRegularFile(blobLinkPath(repo, digest));
+    /** A blob the repository was seen to have, with the access that saw it. */
+    public record BlobLink(String digest, long size, Access access) {
+        public Access accessOrAccount() {
+            return access == null ? Access.ACCOUNT : access;
+        }
     }
 
-    public void linkBlob(Repository repo, Digest digest, long size) {
+    /** How the repository's link to the blob was established, if it has one. */
+    public Optional<Access> blobAccess(Repository repo, Digest digest) {
+        return readJson(blobLinkPath(repo, digest), BlobLink.class).map(BlobLink::accessOrAccount);
+    }
+
+    /** Links the blob to the repository; an existing link's access only ever widens. */
+    public void linkBlob(Repository repo, Digest digest, long size, Access access) {
         Path path = blobLinkPath(repo, digest);
-        if (!Files.isRegularFile(path)) {
-            writeJson(path, Map.of("digest", digest.toString(), "size", size));
+        Optional<Access> existing = blobAccess(repo, digest);
+        if (existing.isEmpty() || Access.widest(existing.get(), access) != existing.get()) {
+            writeJson(path, new BlobLink(digest.toString(), size, existing.map(e -> Access.widest(e, access)).orElse(access)));
         }
     }
 

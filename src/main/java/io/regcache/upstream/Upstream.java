@@ -2,6 +2,7 @@ package io.regcache.upstream;
 
 import io.regcache.config.UpstreamConfig;
 import io.regcache.oci.AcceptedTypes;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Reference;
@@ -40,7 +41,7 @@ public final class Upstream {
     public Upstream(UpstreamConfig config, HttpClient http, Duration timeout) {
         this.config = config;
         Credentials account = config.hasCredentials() ? new Credentials(config.username(), config.password()) : null;
-        this.caller = new UpstreamCaller(http, config.url(), account, timeout);
+        this.caller = new UpstreamCaller(http, config.url(), account, timeout, config.tokenRealms());
     }
 
     public UpstreamConfig config() {

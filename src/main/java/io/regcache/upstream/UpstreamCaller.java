@@ -1,5 +1,6 @@
 package io.regcache.upstream;
 
+import io.regcache.oci.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
@@ -28,13 +30,15 @@ final class UpstreamCaller {
     private final Credentials account;
     private final Duration timeout;
     private final TokenSource tokens;
+    private final List<String> trustedRealms;
     private volatile Challenge challenge; // learnt from the upstream's first 401
 
-    UpstreamCaller(HttpClient http, URI base, Credentials account, Duration timeout) {
+    UpstreamCaller(HttpClient http, URI base, Credentials account, Duration timeout, List<String> trustedRealms) {
         this.http = http;
         this.base = base;
         this.account = account;
         this.timeout = timeout;
+        this.trustedRealms = trustedRealms;
         this.tokens = new TokenSource(http, timeout);
     }
 
@@ -70,7 +74,10 @@ final class UpstreamCaller {
             return credentials == null ? null : credentials.basicHeader();
         }
         if (c.isBearer() && c.realm() != null) {
-            Credentials sent = credentials != null && CredentialPolicy.mayReceive(base, URI.create(c.realm())) ? credentials : null;
+            URI realm = URI.create(c.realm());
+            boolean mayReceive = CredentialPolicy.mayReceive(base, realm)
+                    || ("https".equals(realm.getScheme()) && trustedRealms.contains(realm.getHost()));
+            Credentials sent = credentials != null && mayReceive ? credentials : null;
             if (credentials != null && sent == null) {
                 LOG.warning(() -> "not sending the account for " + base.getHost() + " to the token realm on another domain: " + URI.create(c.realm()).getHost());
             }

@@ -1,5 +1,6 @@
 package io.regcache.cache;
 
+import io.regcache.oci.Access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -47,7 +48,7 @@ class BlobDownloadTest {
     }
 
     private BlobDownload download() {
-        return new BlobDownload(DIGEST, dir.resolve("blob.part"), new Repository("docker.io", new RepositoryName("library/test")));
+        return new BlobDownload(DIGEST, dir.resolve("blob.part"), new Repository("docker.io", new RepositoryName("library/test")), Access.ANONYMOUS);
     }
 
     private <T> CompletableFuture<T> inReader(Supplier<T> work) {

@@ -1,5 +1,6 @@
 package io.regcache.cache;
 
+import io.regcache.oci.Access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,9 +92,9 @@ class JanitorTest {
         Digest d = Digest.sha256(bytes);
         store.put(d, bytes);
         age(store.pathOf(d), ageMillis);
-        index.putManifest(repo, new ManifestRecord(d.toString(), type, bytes.length, now));
+        index.putManifest(repo, new ManifestRecord(d.toString(), type, bytes.length, now, Access.ANONYMOUS));
         if (tag != null) {
-            index.putTag(repo, tag, "f", new TagRecord(d.toString(), type, bytes.length, now));
+            index.putTag(repo, tag, "f", new TagRecord(d.toString(), type, bytes.length, now, Access.ANONYMOUS));
         }
         age(root.resolve("repositories").resolve(repo.registry()).resolve(repo.name().value())
                 .resolve("_manifests").resolve("sha256").resolve(d.hex() + ".json"), ageMillis);

@@ -432,7 +432,7 @@ class ConfigLoaderTest {
         assertTrue(s.contains("me"), s);
         assertTrue(s.contains("ghcr.io"), s);
         assertFalse(c.upstreams().toString().contains("hunter2"), "list toString");
-        UpstreamConfig anon = new UpstreamConfig("x.io", List.of(), URI.create("https://x.io"), null, null, true);
+        UpstreamConfig anon = new UpstreamConfig("x.io", List.of(), URI.create("https://x.io"), null, null, true, List.of());
         assertTrue(anon.toString().contains("anonymous"), anon.toString());
         assertNull(anon.username());
     }

@@ -93,7 +93,8 @@ class MultiUpstreamIT {
             ghcr.clearRequests();
             CommandResult fromHub = containerd.fetchAllPlatforms("docker.io/library/app:1", hosts.dir(), null);
             assertTrue(fromHub.ok(), fromHub.describe());
-            CommandResult fromGhcr = containerd.fetch("ghcr.io/owner/tool:2", hosts.dir(), null);
+            // ghcr.io needs the mirror's account: only a registry-private user gets it
+            CommandResult fromGhcr = containerd.fetch("ghcr.io/owner/tool:2", hosts.dir(), RealmUsers.INSIDER);
             assertTrue(fromGhcr.ok(), fromGhcr.describe());
 
             Set<String> content = containerd.contentDigests();
@@ -119,7 +120,8 @@ class MultiUpstreamIT {
             String registry = image == ghcrImage ? "ghcr.io" : "docker.io";
             Path dir = TempDirs.create("prefixed");
             try {
-                skopeo.copyToDir("docker://" + host + "/" + registry + "/" + image.repository() + ":" + image.tag(), dir, null, image.isIndex());
+                skopeo.copyToDir("docker://" + host + "/" + registry + "/" + image.repository() + ":" + image.tag(), dir,
+                        image == ghcrImage ? RealmUsers.INSIDER : null, image.isIndex());
                 assertArrayEquals(image.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
             } finally {
                 TempDirs.deleteQuietly(dir);
@@ -129,7 +131,7 @@ class MultiUpstreamIT {
 
     @Test
     void nsAndPlainPathsAreRoutedAsConfigured() {
-        var byNs = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=ghcr.io");
+        var byNs = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=ghcr.io", "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
         assertEquals(200, byNs.statusCode(), byNs.body());
         assertEquals(ghcrImage.digest(), byNs.headers().firstValue("Docker-Content-Digest").orElseThrow());
         assertEquals("ghcr.io", byNs.headers().firstValue("OCI-Namespace").orElseThrow());
@@ -143,10 +145,11 @@ class MultiUpstreamIT {
         assertEquals(hubImage.digest(), alias.headers().firstValue("Docker-Content-Digest").orElseThrow());
 
         // a plain path goes to the default upstream, which is down here
-        var plain = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2");
+        var plain = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2", "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
         assertEquals(503, plain.statusCode(), plain.body());
 
-        var unknown = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=registry.example.com");
+        var unknown = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=registry.example.com",
+                "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
         assertEquals(404, unknown.statusCode());
         assertTrue(unknown.body().contains("NAME_UNKNOWN"), unknown.body());
         var malformed = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=evil%0d%0aX-Injected:%201");

@@ -1,5 +1,6 @@
 package io.regcache.store;
 
+import io.regcache.oci.Access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,14 +29,14 @@ class RepositoryIndexTest {
     private static final Digest D2 = Digest.sha256("two".getBytes(StandardCharsets.UTF_8));
 
     private static TagRecord tag(Digest d, String type) {
-        return new TagRecord(d.toString(), type, 123, 1_700_000_000_000L);
+        return new TagRecord(d.toString(), type, 123, 1_700_000_000_000L, Access.ANONYMOUS);
     }
 
     @Test
     void manifestRoundTrip() {
         RepositoryIndex index = new RepositoryIndex(root);
         assertEquals(Optional.empty(), index.manifest(ALPINE, D1));
-        ManifestRecord rec = new ManifestRecord(D1.toString(), MediaTypes.OCI_INDEX, 456, 42L);
+        ManifestRecord rec = new ManifestRecord(D1.toString(), MediaTypes.OCI_INDEX, 456, 42L, Access.ANONYMOUS);
         index.putManifest(ALPINE, rec);
         assertEquals(Optional.of(rec), index.manifest(ALPINE, D1));
         assertEquals(Optional.empty(), index.manifest(LOCAL, D1), "manifests are per repository");
@@ -46,7 +47,7 @@ class RepositoryIndexTest {
     void manifestWithInvalidDigestIsRejected() {
         RepositoryIndex index = new RepositoryIndex(root);
         assertThrows(RuntimeException.class,
-                () -> index.putManifest(ALPINE, new ManifestRecord("sha256:../../x", MediaTypes.OCI_INDEX, 1, 1)));
+                () -> index.putManifest(ALPINE, new ManifestRecord("sha256:../../x", MediaTypes.OCI_INDEX, 1, 1, Access.ANONYMOUS)));
     }
 
     @Test
@@ -104,12 +105,15 @@ class RepositoryIndexTest {
     @Test
     void blobLinks() {
         RepositoryIndex index = new RepositoryIndex(root);
-        assertFalse(index.hasBlob(ALPINE, D1));
-        index.linkBlob(ALPINE, D1, 99);
-        index.linkBlob(ALPINE, D1, 99);
-        assertTrue(index.hasBlob(ALPINE, D1));
-        assertFalse(index.hasBlob(ALPINE, D2));
-        assertFalse(index.hasBlob(LOCAL, D1), "blob links are per repository");
+        assertTrue(index.blobAccess(ALPINE, D1).isEmpty());
+        index.linkBlob(ALPINE, D1, 99, Access.ACCOUNT);
+        assertEquals(Optional.of(Access.ACCOUNT), index.blobAccess(ALPINE, D1));
+        index.linkBlob(ALPINE, D1, 99, Access.ANONYMOUS);
+        assertEquals(Optional.of(Access.ANONYMOUS), index.blobAccess(ALPINE, D1), "confirmed public: widened");
+        index.linkBlob(ALPINE, D1, 99, Access.ACCOUNT);
+        assertEquals(Optional.of(Access.ANONYMOUS), index.blobAccess(ALPINE, D1), "never narrowed again");
+        assertTrue(index.blobAccess(ALPINE, D2).isEmpty());
+        assertTrue(index.blobAccess(LOCAL, D1).isEmpty(), "blob links are per repository");
     }
 
     @Test
@@ -123,23 +127,23 @@ class RepositoryIndexTest {
     @Test
     void stateSurvivesANewInstance() {
         RepositoryIndex index = new RepositoryIndex(root);
-        ManifestRecord m = new ManifestRecord(D1.toString(), MediaTypes.OCI_MANIFEST, 10, 5L);
+        ManifestRecord m = new ManifestRecord(D1.toString(), MediaTypes.OCI_MANIFEST, 10, 5L, Access.ACCOUNT);
         index.putManifest(ALPINE, m);
         index.putTag(ALPINE, "latest", "f", tag(D1, MediaTypes.OCI_MANIFEST));
-        index.linkBlob(ALPINE, D2, 7);
+        index.linkBlob(ALPINE, D2, 7, Access.ANONYMOUS);
 
         RepositoryIndex again = new RepositoryIndex(root);
         assertEquals(Optional.of(m), again.manifest(ALPINE, D1));
         assertEquals(Map.of("f", tag(D1, MediaTypes.OCI_MANIFEST)), again.tag(ALPINE, "latest"));
         assertEquals(List.of("latest"), again.tags(ALPINE));
-        assertTrue(again.hasBlob(ALPINE, D2));
+        assertTrue(again.blobAccess(ALPINE, D2).isPresent());
     }
 
     @Test
     void noTempFilesLeftBehind() throws Exception {
         RepositoryIndex index = new RepositoryIndex(root);
         index.putTag(ALPINE, "latest", "f", tag(D1, MediaTypes.OCI_MANIFEST));
-        index.putManifest(ALPINE, new ManifestRecord(D1.toString(), MediaTypes.OCI_MANIFEST, 10, 5L));
+        index.putManifest(ALPINE, new ManifestRecord(D1.toString(), MediaTypes.OCI_MANIFEST, 10, 5L, Access.ACCOUNT));
         try (var s = Files.list(root.resolve("tmp"))) {
             assertEquals(0, s.count());
         }

@@ -1,5 +1,6 @@
 package io.regcache.upstream;
 
+import io.regcache.oci.Access;
 import static io.regcache.upstream.FakeHttp.respond;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -140,7 +141,7 @@ class UpstreamTest {
     }
 
     private Upstream upstream(URI base, String username, String password) {
-        return new Upstream(new UpstreamConfig("fake.test", List.of(), base, username, password, true), http,
+        return new Upstream(new UpstreamConfig("fake.test", List.of(), base, username, password, true, List.of()), http,
                 Duration.ofSeconds(5));
     }
 

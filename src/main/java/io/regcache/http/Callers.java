@@ -1,0 +1,20 @@
+package io.regcache.http;
+
+import io.regcache.auth.Caller;
+import io.regcache.oci.Access;
+import jakarta.servlet.http.HttpServletRequest;
+
+/** The caller the AuthFilter established for this request. */
+final class Callers {
+    private Callers() {
+    }
+
+    static Caller of(HttpServletRequest request) {
+        Object c = request.getAttribute(Caller.ATTRIBUTE);
+        return c instanceof Caller caller ? caller : Caller.ANONYMOUS;
+    }
+
+    static Access access(HttpServletRequest request) {
+        return of(request).access();
+    }
+}
