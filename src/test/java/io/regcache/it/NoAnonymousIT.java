@@ -47,6 +47,7 @@ class NoAnonymousIT {
 
     @Test
     void anonymousClientsAreAskedToLogInEverywhere() {
+        upstream.clear();
         for (String path : new String[] {"/v2/", "/v2/team/app/manifests/1", "/v2/team/app/tags/list"}) {
             var r = MirrorHttp.get(mirror, path);
             assertEquals(401, r.statusCode(), path);
