@@ -4,12 +4,9 @@ import io.regcache.oci.Digest;
 import io.regcache.oci.ErrorCode;
 import io.regcache.upstream.UpstreamException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 
 /**
  * The bytes of a blob, ready to be written to a client: either a verified file on disk or a
@@ -17,8 +14,6 @@ import java.util.Optional;
  * did not announce a length.
  */
 public abstract sealed class BlobContent {
-    static final int CHUNK = 256 * 1024;
-
     private final Digest digest;
     private final long size;
 
@@ -35,19 +30,16 @@ public abstract sealed class BlobContent {
         return size;
     }
 
-    /** The verified file, when the blob is complete on disk (for zero-copy senders). */
-    public abstract Optional<Path> file();
-
-    /** Holds the file against removal while a sender reads it by other means than {@link #writeTo}. */
-    public abstract ReadLease lease();
+    /** Holds the blob against removal while it is being sent. */
+    abstract ReadLease lease();
 
     /**
-     * Writes {@code length} bytes from {@code offset} (length -1: to the end). Throws
-     * {@link ClientGoneException} when the client disconnects, and a RegistryException when the
-     * content cannot be delivered (a failed or wrong download): the response must then end as an
-     * error or, once bytes went out, be aborted rather than completed.
+     * Sends {@code length} bytes from {@code offset} (length -1: to the end) through the sink, as
+     * file regions. Throws {@link ClientGoneException} when the client disconnects, and a
+     * RegistryException when the content cannot be delivered (a failed or wrong download): the
+     * response must then end as an error or, once bytes went out, be aborted, not completed.
      */
-    public abstract void writeTo(long offset, long length, OutputStream out) throws IOException;
+    public abstract void writeTo(long offset, long length, RegionSink sink) throws IOException;
 
     static BlobContent ofFile(Digest digest, Path file, long size, Leases leases) {
         return new OnDisk(digest, file, size, leases);
@@ -68,21 +60,16 @@ public abstract sealed class BlobContent {
         }
 
         @Override
-        public Optional<Path> file() {
-            return Optional.of(file);
-        }
-
-        @Override
-        public ReadLease lease() {
+        ReadLease lease() {
             return leases.acquire(digest());
         }
 
         @Override
-        public void writeTo(long offset, long length, OutputStream out) throws IOException {
-            long end = length < 0 ? size() : offset + length;
+        public void writeTo(long offset, long length, RegionSink sink) throws IOException {
+            long n = length < 0 ? size() - offset : length;
             try (ReadLease lease = lease();
                  FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                copy(ch, offset, end, out);
+                sink.write(ch, offset, n);
             }
         }
     }
@@ -97,19 +84,14 @@ public abstract sealed class BlobContent {
             this.leases = leases;
         }
 
-        @Override
-        public Optional<Path> file() {
-            return Optional.empty();
-        }
-
         /** Taken before the blob is committed, so the committed file is protected too. */
         @Override
-        public ReadLease lease() {
+        ReadLease lease() {
             return leases.acquire(digest());
         }
 
         @Override
-        public void writeTo(long offset, long length, OutputStream out) throws IOException {
+        public void writeTo(long offset, long length, RegionSink sink) throws IOException {
             long end = length < 0 ? Long.MAX_VALUE : offset + length;
             try (ReadLease lease = lease(); FileChannel ch = download.open()) {
                 long pos = offset;
@@ -119,37 +101,13 @@ public abstract sealed class BlobContent {
                         break;
                     }
                     long stop = Math.min(limit, end);
-                    copy(ch, pos, stop, out);
-                    try {
-                        out.flush(); // clients see bytes as they arrive, not when a buffer fills
-                    } catch (IOException e) {
-                        throw new ClientGoneException(e);
-                    }
+                    sink.write(ch, pos, stop - pos); // each region goes out at once: clients see bytes as they arrive
                     pos = stop;
                 }
             } catch (UpstreamException e) {
                 // before the first byte this becomes an error response; after it, an aborted transfer
                 throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN);
             }
-        }
-    }
-
-    static void copy(FileChannel ch, long from, long to, OutputStream out) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(to - from, 1)));
-        long pos = from;
-        while (pos < to) {
-            buf.clear();
-            buf.limit((int) Math.min(buf.capacity(), to - pos));
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IOException("blob file ended early at " + pos);
-            }
-            try {
-                out.write(buf.array(), 0, n);
-            } catch (IOException e) {
-                throw new ClientGoneException(e);
-            }
-            pos += n;
         }
     }
 }

@@ -36,6 +36,7 @@ final class BlobDownload {
     private State state = State.STARTING;
     private long size = -1;
     private long written;
+    private boolean allWritten;
     private Path committed;
     private UpstreamException failure;
 
@@ -57,6 +58,14 @@ final class BlobDownload {
 
     void progressed(long bytesWritten) {
         update(() -> written = bytesWritten);
+    }
+
+    /** The upstream delivered everything; the digest is still being checked. */
+    void allWritten(long totalSize) {
+        update(() -> {
+            written = totalSize;
+            allWritten = true;
+        });
     }
 
     /** Size and digest are right: readers may have the last byte while the file is made durable. */
@@ -132,6 +141,31 @@ final class BlobDownload {
                 long limit = readableLimit();
                 if (limit > position) {
                     return limit;
+                }
+                awaitChange(deadline);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * For the digest check, which may read everything written, last byte included: waits until
+     * bytes after {@code position} are written; returns how far, or -1 once all is written and read.
+     */
+    long awaitWritten(long position) {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + READER_PATIENCE_NANOS;
+            while (true) {
+                if (state == State.FAILED) {
+                    throw failure;
+                }
+                if (written > position) {
+                    return written;
+                }
+                if (allWritten) {
+                    return -1;
                 }
                 awaitChange(deadline);
             }

@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,12 +37,14 @@ import java.util.regex.Pattern;
  * runs on its own worker thread, so a client that disconnects does not stop it; it survives
  * dropped connections by resuming with a Range request from the last byte written (or by starting
  * over, comparing what it already has), retries transient failures with backoff, and commits the
- * blob to the store only when size and digest are right.
+ * blob to the store only when size and digest are right. The digest is computed by a second
+ * thread from the bytes on disk as they land, so hashing does not slow the download down.
  */
 final class BlobFetcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BlobFetcher.class.getName());
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final int MAX_ATTEMPTS = 8;
+    private static final int READ_CHUNK = 256 * 1024;
 
     private final BlobStore store;
     private final Duration stallTimeout;
@@ -87,8 +91,16 @@ final class BlobFetcher implements AutoCloseable {
 
     private void run(BlobDownload download, Upstream upstream, RepositoryName name, Access access) {
         long started = System.nanoTime();
+        // the digest is computed beside the download, from what lands on disk, by a second thread
+        Future<Digest> hashing = workers.submit(() -> hashAsWritten(download));
         try {
             long size = fetch(download, upstream, name, access);
+            download.allWritten(size);
+            Digest actual = hashing.get();
+            if (!actual.equals(download.digest)) {
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, 0,
+                        "upstream sent bytes with digest " + actual + " for " + download.digest, null, null);
+            }
             download.verified(size); // clients finish now; making the file durable does not hold them up
             Path committed = store.commit(download.tempFile, download.digest);
             inFlight.remove(download.digest, download); // from now on requests find the file
@@ -96,32 +108,55 @@ final class BlobFetcher implements AutoCloseable {
             double secs = (System.nanoTime() - started) / 1e9;
             LOG.info(() -> String.format("fetched %s (%d bytes) from %s/%s in %.2f s", download.digest, size,
                     upstream.registry(), name, secs));
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | InterruptedException | ExecutionException e) {
+            Throwable cause = e instanceof ExecutionException ee && ee.getCause() != null ? ee.getCause() : e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             // out of the map first: a request arriving now starts afresh instead of joining a failure
             inFlight.remove(download.digest, download);
             LOG.warning("download of " + download.digest + " from " + upstream.registry() + "/" + name
-                    + " failed: " + e.getMessage());
+                    + " failed: " + cause.getMessage());
             deleteQuietly(download.tempFile);
-            download.failed(e instanceof UpstreamException u ? u
-                    : UpstreamException.unreachable("download failed: " + e.getMessage(), e));
+            UpstreamException failure = cause instanceof UpstreamException u ? u
+                    : UpstreamException.unreachable("download failed: " + cause.getMessage(), cause);
+            download.failed(failure);
+            hashing.cancel(true);
         }
+    }
+
+    /** Hashes the temp file as it grows, up to everything written; the digest of what is on disk. */
+    private static Digest hashAsWritten(BlobDownload download) throws IOException {
+        MessageDigest hasher = download.digest.newHasher();
+        ByteBuffer buf = ByteBuffer.allocate(READ_CHUNK);
+        try (FileChannel file = FileChannel.open(download.tempFile, StandardOpenOption.READ)) {
+            long pos = 0;
+            long end;
+            while ((end = download.awaitWritten(pos)) >= 0) {
+                while (pos < end) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                    int n = file.read(buf, pos);
+                    if (n < 0) {
+                        throw new IOException("temp file shorter than written");
+                    }
+                    hasher.update(buf.array(), 0, n);
+                    pos += n;
+                }
+            }
+        }
+        return Digest.fromHash(download.digest.algorithm(), hasher.digest());
     }
 
     /** Where a download stands; survives failed attempts so that the next one resumes. */
     private static final class Transfer {
-        final MessageDigest hasher;
         long written;
         long size = -1;
         boolean started;
-
-        Transfer(Digest digest) {
-            this.hasher = digest.newHasher();
-        }
     }
 
-    /** Downloads into the temp file; returns the verified size. */
+    /** Downloads into the temp file; returns the size. */
     private long fetch(BlobDownload download, Upstream upstream, RepositoryName name, Access access) throws IOException {
-        Transfer t = new Transfer(download.digest);
+        Transfer t = new Transfer();
         int attempts = 0;
         try (FileChannel file = FileChannel.open(download.tempFile, StandardOpenOption.WRITE)) {
             while (true) {
@@ -137,9 +172,7 @@ final class BlobFetcher implements AutoCloseable {
                         }
                         offset = t.written;
                         total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-                    } else {
-                        t.hasher.reset(); // a 200 is the whole blob from byte 0, whatever was asked
-                    }
+                    } // a 200 is the whole blob from byte 0, whatever was asked: copy() compares what it has
                     if (!t.started) {
                         t.size = total;
                         t.started = true;
@@ -170,16 +203,14 @@ final class BlobFetcher implements AutoCloseable {
                 }
             }
         }
-        Digest actual = Digest.fromHash(download.digest.algorithm(), t.hasher.digest());
-        if (!actual.equals(download.digest)) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, 0,
-                    "upstream sent bytes with digest " + actual + " for " + download.digest, null, null);
+        if (t.size >= 0 && t.written != t.size) {
+            throw UpstreamException.badResponse("upstream sent " + t.written + " of " + t.size + " bytes");
         }
         return t.written;
     }
 
     /**
-     * Copies the body to the file from {@code offset}, hashing as it goes. Bytes below what was
+     * Copies the body to the file from {@code offset}. Bytes below what was
      * already written (an upstream that restarted from 0) are compared with the file instead of
      * rewritten, so readers tailing the file never see it shrink or change.
      */
@@ -189,8 +220,8 @@ final class BlobFetcher implements AutoCloseable {
         watches.add(watch);
         try {
             InputStream in = r.body();
-            byte[] buf = new byte[BlobContent.CHUNK];
-            ByteBuffer existing = ByteBuffer.allocate(BlobContent.CHUNK);
+            byte[] buf = new byte[READ_CHUNK];
+            ByteBuffer existing = ByteBuffer.allocate(READ_CHUNK);
             long pos = offset;
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -198,7 +229,6 @@ final class BlobFetcher implements AutoCloseable {
                 if (t.size >= 0 && pos + n > t.size) {
                     throw UpstreamException.badResponse("upstream sent more than the announced " + t.size + " bytes");
                 }
-                t.hasher.update(buf, 0, n);
                 int skip = (int) Math.max(0, Math.min(n, t.written - pos));
                 if (skip > 0) {
                     existing.clear().limit(skip);

@@ -1,7 +1,7 @@
 package io.regcache.http;
 
 import io.regcache.cache.ClientGoneException;
-import jakarta.servlet.ServletOutputStream;
+import io.regcache.cache.RegionSink;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -37,18 +35,12 @@ final class BlobBodyWriter implements MessageBodyWriter<BlobBody> {
     public void writeTo(BlobBody body, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
         try {
-            Optional<Path> file = body.content().file();
-            ServletOutputStream servletOut = file.isPresent() ? response.getOutputStream() : null;
-            if (servletOut != null && FileSender.supports(servletOut)) {
+            RegionSink direct = RegionSinks.byteBuffers(response.getOutputStream());
+            if (direct != null) {
                 out.write(NOTHING); // commits the status and headers through Jersey first
-                long length = body.length() < 0 ? body.content().size() - body.offset() : body.length();
-                try (var lease = body.content().lease()) {
-                    FileSender.send(servletOut, file.get(), body.offset(), length);
-                } catch (IOException e) {
-                    throw new ClientGoneException(e);
-                }
+                body.content().writeTo(body.offset(), body.length(), direct);
             } else {
-                body.content().writeTo(body.offset(), body.length(), out);
+                body.content().writeTo(body.offset(), body.length(), RegionSinks.copying(out));
             }
         } catch (ClientGoneException e) {
             LOG.fine(() -> "client went away during " + body.content().digest() + ": " + e.getMessage());
