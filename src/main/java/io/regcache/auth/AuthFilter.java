@@ -21,12 +21,15 @@ import java.util.Map;
  */
 public final class AuthFilter extends HttpFilter {
     private final Authenticator authenticator;
+    private final ClientNetwork network;
     private final Challenges challenges;
     private final SecurityConfig security;
     private final boolean credentialsMatter;
 
-    public AuthFilter(Authenticator authenticator, Challenges challenges, SecurityConfig security, boolean privateContentReachable) {
+    public AuthFilter(Authenticator authenticator, ClientNetwork network, Challenges challenges, SecurityConfig security,
+                      boolean privateContentReachable) {
         this.authenticator = authenticator;
+        this.network = network;
         this.challenges = challenges;
         this.security = security;
         this.credentialsMatter = security.anonymous() == SecurityConfig.AnonymousAccess.NONE || privateContentReachable;
@@ -37,6 +40,7 @@ public final class AuthFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
         String repository = repositoryOf(path);
+        req.setAttribute(Caller.CLIENT_ATTRIBUTE, String.valueOf(network.clientOf(req)).replaceFirst("^/", ""));
         Caller caller;
         try {
             caller = authenticator.authenticate(req, true);

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Turns a request into a {@link Caller}: checks the client's network, then Basic credentials
+ * Turns a request into a {@link Caller}: Basic credentials
  * (by the servlet container, against its realm: {@link HttpServletRequest#login}) or one of the
  * mirror's bearer tokens; no credentials is an anonymous caller. Refusals are thrown as OCI errors.
  */
@@ -34,12 +34,9 @@ public final class Authenticator {
         this.network = network;
     }
 
-    /** The caller, or a RegistryException (403 outside the allowed networks, 429 locked out, 401 bad credentials). */
+    /** The caller, or a RegistryException (429 locked out, 401 bad credentials). */
     public Caller authenticate(HttpServletRequest req, boolean acceptTokens) {
         InetAddress client = network.clientOf(req);
-        if (!network.allowed(client)) {
-            throw new RegistryException(ErrorCode.DENIED, 403, "this mirror does not serve your network", null, Map.of());
-        }
         String header = req.getHeader("Authorization");
         if (header == null || header.isBlank()) {
             return Caller.ANONYMOUS;
@@ -56,11 +53,7 @@ public final class Authenticator {
 
     /** A realm user by name and password, as the token endpoint's OAuth2 form sends them. */
     public Caller login(HttpServletRequest req, String user, String password) {
-        InetAddress client = network.clientOf(req);
-        if (!network.allowed(client)) {
-            throw new RegistryException(ErrorCode.DENIED, 403, "this mirror does not serve your network", null, Map.of());
-        }
-        return check(req, user, password, String.valueOf(client));
+        return check(req, user, password, String.valueOf(network.clientOf(req)));
     }
 
     private Caller basic(HttpServletRequest req, String base64, String client) {

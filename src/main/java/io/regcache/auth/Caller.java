@@ -11,6 +11,8 @@ import java.util.Set;
  */
 public record Caller(String name, Set<String> roles, Set<String> scopes) {
     public static final String ATTRIBUTE = Caller.class.getName();
+    /** Request attribute: the client's address as the mirror sees it (behind trusted proxies, the real client). */
+    public static final String CLIENT_ATTRIBUTE = Caller.class.getName() + ".client";
     public static final Caller ANONYMOUS = new Caller(null, Set.of(), null);
 
     public boolean isAnonymous() {

@@ -3,6 +3,7 @@ package io.regcache.cache;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Repository;
 import io.regcache.oci.RepositoryName;
+import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
 import io.regcache.oci.Access;
 import io.regcache.upstream.Upstream;
@@ -48,12 +49,14 @@ final class BlobFetcher implements AutoCloseable {
 
     private final BlobStore store;
     private final Duration stallTimeout;
+    private final Telemetry telemetry;
     private final ConcurrentHashMap<Digest, BlobDownload> inFlight = new ConcurrentHashMap<>();
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final ScheduledExecutorService watchdog;
 
-    BlobFetcher(BlobStore store, Duration stallTimeout) {
+    BlobFetcher(BlobStore store, Duration stallTimeout, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.store = store;
         this.stallTimeout = stallTimeout;
         AtomicInteger n = new AtomicInteger();
@@ -180,7 +183,7 @@ final class BlobFetcher implements AutoCloseable {
                     } else if (total >= 0 && t.size >= 0 && total != t.size) {
                         throw UpstreamException.badResponse("blob size changed between attempts: " + t.size + " then " + total);
                     }
-                    copy(r, file, t, offset, download);
+                    copy(r, file, t, offset, download, upstream.registry());
                     if (t.size >= 0 && t.written < t.size) {
                         throw new IOException("upstream closed the body after " + t.written + " of " + t.size + " bytes");
                     }
@@ -214,8 +217,8 @@ final class BlobFetcher implements AutoCloseable {
      * already written (an upstream that restarted from 0) are compared with the file instead of
      * rewritten, so readers tailing the file never see it shrink or change.
      */
-    private void copy(UpstreamResponse r, FileChannel file, Transfer t, long offset, BlobDownload download)
-            throws IOException {
+    private void copy(UpstreamResponse r, FileChannel file, Transfer t, long offset, BlobDownload download,
+                      String registry) throws IOException {
         Watch watch = new Watch(r);
         watches.add(watch);
         try {
@@ -226,6 +229,7 @@ final class BlobFetcher implements AutoCloseable {
             int n;
             while ((n = in.read(buf)) > 0) {
                 watch.progress();
+                telemetry.pulled(registry, "blob", n);
                 if (t.size >= 0 && pos + n > t.size) {
                     throw UpstreamException.badResponse("upstream sent more than the announced " + t.size + " bytes");
                 }

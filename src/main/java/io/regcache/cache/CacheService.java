@@ -8,6 +8,7 @@ import io.regcache.oci.Digest;
 import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
 import io.regcache.oci.RepositoryName;
+import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
 import io.regcache.store.RepositoryIndex;
 import io.regcache.upstream.Upstream;
@@ -15,6 +16,7 @@ import io.regcache.upstream.Upstreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -28,21 +30,25 @@ public final class CacheService implements AutoCloseable {
     public static final int MAX_TAGS_PAGE = TagLists.MAX_PAGE;
 
     private final MirrorConfig config;
+    private final BlobStore store;
     private final Upstreams upstreams;
     private final BlobFetcher fetcher;
     private final Manifests manifests;
     private final Blobs blobs;
     private final TagLists tagLists;
     private final Janitor janitor;
+    private final RepositoryIndex index;
+    private final HealthCheck health;
+    private final Prefetcher prefetcher;
 
-    public CacheService(MirrorConfig config) {
-        this(config, Clock.systemUTC());
+    public CacheService(MirrorConfig config, Telemetry telemetry) {
+        this(config, telemetry, Clock.systemUTC());
     }
 
-    CacheService(MirrorConfig config, Clock clock) {
+    CacheService(MirrorConfig config, Telemetry telemetry, Clock clock) {
         this.config = config;
-        BlobStore store = new BlobStore(config.storageRoot());
-        RepositoryIndex index = new RepositoryIndex(config.storageRoot());
+        this.store = new BlobStore(config.storageRoot());
+        this.index = new RepositoryIndex(config.storageRoot());
         try {
             int removed = store.removeTempFiles();
             if (removed > 0) {
@@ -51,14 +57,26 @@ public final class CacheService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("storage " + config.storageRoot() + " is not usable", e);
         }
-        this.upstreams = new Upstreams(config.upstreams(), config.policy().upstreamTimeout());
-        this.fetcher = new BlobFetcher(store, config.policy().upstreamTimeout());
+        Thread counting = new Thread(() -> {
+            try {
+                store.recount();
+            } catch (IOException e) {
+                LOG.warning("cannot measure the cache: " + e.getMessage());
+            }
+        }, "cache-size-count");
+        counting.setDaemon(true);
+        counting.start();
+        this.upstreams = new Upstreams(config.upstreams(), config.policy().upstreamTimeout(), telemetry);
+        this.fetcher = new BlobFetcher(store, config.policy().upstreamTimeout(), telemetry);
         Leases leases = new Leases();
-        this.manifests = new Manifests(upstreams, store, index, config.policy(), clock);
+        this.manifests = new Manifests(upstreams, store, index, config.policy(), clock, telemetry);
         this.blobs = new Blobs(upstreams, store, index, fetcher, leases, config.policy().accessGranularity());
         this.tagLists = new TagLists(upstreams, index);
-        this.janitor = new Janitor(store, index, leases, config.policy(), clock, image -> manifests.forget(image.repo(), image.digest()));
+        this.janitor = new Janitor(store, index, leases, config.policy(), clock, telemetry,
+                image -> manifests.forget(image.repo(), image.digest()));
         janitor.start();
+        this.health = new HealthCheck(config.storageRoot(), upstreams, clock);
+        this.prefetcher = new Prefetcher(this);
         LOG.info("mirror ready: storage " + config.storageRoot() + ", upstreams " + config.upstreams()
                 + ", " + config.policy() + ", configuration from " + config.source());
     }
@@ -114,9 +132,76 @@ public final class CacheService implements AutoCloseable {
         return tagLists.list(repo, n, last, access);
     }
 
+    // ---- operations
+
+    /** Storage writable (else down), upstreams reachable (else degraded). */
+    public HealthCheck.Health health() {
+        return health.check();
+    }
+
+    /**
+     * The repository an image name like {@code ghcr.io/owner/app} or {@code alpine} stands for:
+     * a configured registry as first component, else the default upstream.
+     */
+    public Repository repositoryOf(String name) {
+        int slash = name.indexOf('/');
+        if (slash > 0) {
+            Optional<UpstreamConfig> prefixed = upstreamFor(name.substring(0, slash));
+            if (prefixed.isPresent()) {
+                return repository(prefixed.get(), name.substring(slash + 1));
+            }
+        }
+        return repository(defaultUpstream(), name);
+    }
+
+    /** Pulls an image ({@code [registry/]name[:tag|@digest]}) into the cache, platforms and blobs included. */
+    public Prefetcher.Result prefetch(String image) {
+        try {
+            int at = image.indexOf('@');
+            int colon = image.lastIndexOf(':');
+            String name;
+            Reference ref;
+            if (at > 0) {
+                name = image.substring(0, at);
+                ref = Reference.parse(image.substring(at + 1));
+            } else if (colon > image.lastIndexOf('/')) {
+                name = image.substring(0, colon);
+                ref = Reference.parse(image.substring(colon + 1));
+            } else {
+                name = image;
+                ref = Reference.parse("latest");
+            }
+            return prefetcher.prefetch(image, repositoryOf(name), ref);
+        } catch (io.regcache.oci.RegistryException e) {
+            return new Prefetcher.Result(image, false, null, 0, 0, e.code() + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes a repository's images (or one of them, by digest) and the blobs only they needed. */
+    public Janitor.Report purge(Repository repo, Digest digestOrNull) {
+        List<io.regcache.store.RepositoryIndex.ManifestEntry> images = index.allManifests().stream()
+                .filter(e -> e.repo().equals(repo) && (digestOrNull == null || e.digest().equals(digestOrNull)))
+                .toList();
+        Janitor.Report report = janitor.purge(images);
+        if (digestOrNull == null) {
+            index.removeRepository(repo);
+        }
+        return report;
+    }
+
+    /** Bytes the cache holds on disk. */
+    public long sizeOnDisk() {
+        return store.size();
+    }
+
+    /** Blob downloads in progress. */
+    public int downloadsInProgress() {
+        return fetcher.inFlightCount();
+    }
+
     /** Enforces expiry and the size limit now (it also runs on its own every janitor interval). */
-    public String runJanitor() {
-        return janitor.run().toString();
+    public Janitor.Report runJanitor() {
+        return janitor.run();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.regcache.cache;
 
 import io.regcache.config.CachePolicy;
 import io.regcache.oci.Digest;
+import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
 import io.regcache.store.RepositoryIndex;
 import io.regcache.store.RepositoryIndex.ManifestEntry;
@@ -32,11 +33,11 @@ import java.util.logging.Logger;
  * space is needed. Blobs being read are left for the next run, and so is anything used or stored
  * after the run began.
  */
-final class Janitor implements AutoCloseable {
+public final class Janitor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Janitor.class.getName());
 
     /** What one run removed. */
-    record Report(int imagesRemoved, int blobsRemoved, long bytesFreed, long bytesKept) {
+    public record Report(int imagesRemoved, int blobsRemoved, long bytesFreed, long bytesKept) {
     }
 
     private final BlobStore store;
@@ -45,6 +46,7 @@ final class Janitor implements AutoCloseable {
     private final CachePolicy policy;
     private final Clock clock;
     private final Consumer<ManifestEntry> onImageRemoved;
+    private final Telemetry telemetry;
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cache-janitor");
         t.setDaemon(true);
@@ -52,7 +54,8 @@ final class Janitor implements AutoCloseable {
     });
 
     Janitor(BlobStore store, RepositoryIndex index, Leases leases, CachePolicy policy, Clock clock,
-            Consumer<ManifestEntry> onImageRemoved) {
+            Telemetry telemetry, Consumer<ManifestEntry> onImageRemoved) {
+        this.telemetry = telemetry;
         this.onImageRemoved = onImageRemoved;
         this.store = store;
         this.index = index;
@@ -150,11 +153,60 @@ final class Janitor implements AutoCloseable {
             onImageRemoved.accept(image);
         }
         Report report = new Report(removed.size(), blobsRemoved, freed, total - freed);
+        telemetry.evicted(report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed());
+        try {
+            store.recount(); // the exact figure, whatever commits and removals happened meanwhile
+        } catch (IOException e) {
+            LOG.warning("janitor cannot measure the cache: " + e.getMessage());
+        }
         if (report.imagesRemoved() + report.blobsRemoved() > 0) {
             LOG.info(() -> String.format("janitor: removed %d image(s) and %d blob(s), freed %d bytes; cache holds %d bytes%s",
                     report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed(), report.bytesKept(),
                     policy.limitsSize() ? " of " + policy.maxSize() : ""));
         }
+        return report;
+    }
+
+    /**
+     * Removes the given images at once (an admin's purge): their records, and the blobs they need
+     * that no other image needs. Blobs being read stay until the next run.
+     */
+    synchronized Report purge(List<ManifestEntry> purged) {
+        long started = clock.millis() + 1; // anything touched before now may go
+        Map<Digest, Set<Digest>> needs = new HashMap<>();
+        Set<ManifestEntry> gone = new java.util.HashSet<>(purged);
+        Set<Digest> stillNeeded = new java.util.HashSet<>();
+        for (ManifestEntry image : index.allManifests()) {
+            if (!gone.contains(image)) {
+                stillNeeded.addAll(needs(image.digest(), needs));
+            }
+        }
+        Set<Digest> candidates = new LinkedHashSet<>();
+        for (ManifestEntry image : purged) {
+            index.removeManifest(image.repo(), image.digest());
+            onImageRemoved.accept(image);
+            candidates.addAll(needs(image.digest(), needs));
+            LOG.info(() -> "janitor: purged image " + image.repo() + "@" + image.digest());
+        }
+        int blobs = 0;
+        long freed = 0;
+        for (Digest d : candidates) {
+            if (stillNeeded.contains(d)) {
+                continue;
+            }
+            try {
+                long size = Math.max(0, store.find(d).map(p -> p.toFile().length()).orElse(0L));
+                BlobStore.Entry entry = new BlobStore.Entry(d, size, 0);
+                if (remove(entry, started, "purged")) {
+                    blobs++;
+                    freed += size;
+                }
+            } catch (RuntimeException e) {
+                LOG.warning("janitor: cannot purge " + d + ": " + e.getMessage());
+            }
+        }
+        Report report = new Report(purged.size(), blobs, freed, store.size() - freed);
+        telemetry.evicted(report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed());
         return report;
     }
 

@@ -8,6 +8,7 @@ import io.regcache.oci.ErrorCode;
 import io.regcache.oci.Reference;
 import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
+import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
 import io.regcache.store.ManifestRecord;
 import io.regcache.store.RepositoryIndex;
@@ -44,11 +45,14 @@ final class Manifests {
     private final CachePolicy policy;
     private final Clock clock;
     private final Duration granularity;
+    private final Telemetry telemetry;
     private final ManifestMemo memo = new ManifestMemo(32L * 1024 * 1024);
     private final SingleFlight<List<Object>, ManifestResult> fetches = new SingleFlight<>();
     private final SingleFlight<List<Object>, Resolution> tagChecks = new SingleFlight<>();
 
-    Manifests(Upstreams upstreams, BlobStore store, RepositoryIndex index, CachePolicy policy, Clock clock) {
+    Manifests(Upstreams upstreams, BlobStore store, RepositoryIndex index, CachePolicy policy, Clock clock,
+              Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.upstreams = upstreams;
         this.store = store;
         this.index = index;
@@ -230,6 +234,7 @@ final class Manifests {
 
     /** Stores verified manifest bytes and records them (and the blobs they reference) for the repository. */
     private ManifestResult keep(Repository repo, Digest digest, Upstream.FetchedManifest f, Access access) {
+        telemetry.pulled(repo.registry(), "manifest", f.bytes().length);
         ManifestFacts facts = ManifestFacts.parse(f.bytes(), f.mediaType());
         try {
             store.put(digest, f.bytes());

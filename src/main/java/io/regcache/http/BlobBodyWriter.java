@@ -34,16 +34,21 @@ final class BlobBodyWriter implements MessageBodyWriter<BlobBody> {
     @Override
     public void writeTo(BlobBody body, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
+        long[] sent = {0};
         try {
             RegionSink direct = RegionSinks.byteBuffers(response.getOutputStream());
+            RegionSink sink = direct != null ? direct : RegionSinks.copying(out);
             if (direct != null) {
                 out.write(NOTHING); // commits the status and headers through Jersey first
-                body.content().writeTo(body.offset(), body.length(), direct);
-            } else {
-                body.content().writeTo(body.offset(), body.length(), RegionSinks.copying(out));
             }
+            body.content().writeTo(body.offset(), body.length(), (file, position, length) -> {
+                sink.write(file, position, length);
+                sent[0] += length;
+            });
         } catch (ClientGoneException e) {
             LOG.fine(() -> "client went away during " + body.content().digest() + ": " + e.getMessage());
+        } finally {
+            body.sent().accept(sent[0]);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.regcache.cache.CacheService;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Repository;
+import io.regcache.metrics.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.function.LongConsumer;
 
 /** {@code GET|HEAD /v2/<name>/blobs/<digest>}: streamed, with single-range support. */
 @Singleton
@@ -23,9 +25,11 @@ import jakarta.ws.rs.core.Response;
 public final class BlobResource {
     private final CacheService service;
     private final RepositoryRouter router;
+    private final Telemetry telemetry;
 
     @Inject
-    public BlobResource(CacheService service, RepositoryRouter router) {
+    public BlobResource(CacheService service, RepositoryRouter router, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.service = service;
         this.router = router;
     }
@@ -43,8 +47,10 @@ public final class BlobResource {
         }
         BlobResult blob = service.getBlob(repo, d, Callers.access(request));
         long size = blob.size();
+        String client = Callers.client(request);
+        LongConsumer sent = bytes -> telemetry.served(repo.registry(), repo.name().value(), "blob", blob.outcome().name(), bytes, client);
         if (range == null || size < 0) {
-            Response.ResponseBuilder b = described(Response.ok(), blob).entity(new BlobBody(blob.content(), 0, -1));
+            Response.ResponseBuilder b = described(Response.ok(), blob).entity(new BlobBody(blob.content(), 0, -1, sent));
             if (size >= 0) {
                 b.header("Content-Length", size);
             }
@@ -54,7 +60,7 @@ public final class BlobResource {
         return described(Response.status(206), blob)
                 .header("Content-Range", span.contentRange(size))
                 .header("Content-Length", span.length())
-                .entity(new BlobBody(blob.content(), span.start(), span.length()))
+                .entity(new BlobBody(blob.content(), span.start(), span.length(), sent))
                 .build();
     }
 

@@ -14,6 +14,11 @@ final class Callers {
         return c instanceof Caller caller ? caller : Caller.ANONYMOUS;
     }
 
+    static String client(HttpServletRequest request) {
+        Object c = request.getAttribute(Caller.CLIENT_ATTRIBUTE);
+        return c == null ? request.getRemoteAddr() : c.toString();
+    }
+
     static Access access(HttpServletRequest request) {
         return of(request).access();
     }

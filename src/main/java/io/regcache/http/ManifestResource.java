@@ -5,6 +5,7 @@ import io.regcache.cache.ManifestResult;
 import io.regcache.oci.AcceptedTypes;
 import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
+import io.regcache.metrics.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,9 +24,11 @@ import jakarta.ws.rs.core.Response;
 public final class ManifestResource {
     private final CacheService service;
     private final RepositoryRouter router;
+    private final Telemetry telemetry;
 
     @Inject
-    public ManifestResource(CacheService service, RepositoryRouter router) {
+    public ManifestResource(CacheService service, RepositoryRouter router, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.service = service;
         this.router = router;
     }
@@ -37,6 +40,7 @@ public final class ManifestResource {
         Repository repo = router.route(name, ns);
         Reference ref = Reference.parse(reference);
         ManifestResult m = service.getManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")), Callers.access(request));
+        telemetry.served(repo.registry(), repo.name().value(), "manifest", m.outcome().name(), m.size(), Callers.client(request));
         return respond(m, headers, true);
     }
 

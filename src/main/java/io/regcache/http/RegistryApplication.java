@@ -2,6 +2,7 @@ package io.regcache.http;
 
 import io.regcache.auth.Challenges;
 import io.regcache.cache.CacheService;
+import io.regcache.metrics.Telemetry;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -9,13 +10,14 @@ import org.glassfish.jersey.server.ServerProperties;
 
 /** The {@code /v2/} API: resources wired to the one cache service, plus error mapping and blob streaming. */
 public final class RegistryApplication extends ResourceConfig {
-    public RegistryApplication(CacheService service, Challenges challenges) {
+    public RegistryApplication(CacheService service, Challenges challenges, Telemetry telemetry) {
         RepositoryRouter router = new RepositoryRouter(service);
         register(new AbstractBinder() {
             @Override
             protected void configure() {
                 bind(service).to(CacheService.class);
                 bind(router).to(RepositoryRouter.class);
+                bind(telemetry).to(Telemetry.class);
             }
         });
         register(PingResource.class);
@@ -23,7 +25,7 @@ public final class RegistryApplication extends ResourceConfig {
         register(BlobResource.class);
         register(TagsResource.class);
         register(FallbackResource.class);
-        register(new RegistryExceptionMapper(challenges));
+        register(new RegistryExceptionMapper(challenges, telemetry));
         register(new BlobBodyWriter());
         // default providers for types this API never uses (and whose classes are absent)
         property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE,DOMSOURCE,RENDEREDIMAGE,SAXSOURCE");

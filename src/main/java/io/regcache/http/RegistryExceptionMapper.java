@@ -4,6 +4,7 @@ import io.regcache.auth.AuthFilter;
 import io.regcache.auth.Caller;
 import io.regcache.auth.Challenges;
 import io.regcache.auth.Roles;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import jakarta.ws.rs.NotAllowedException;
@@ -21,16 +22,35 @@ final class RegistryExceptionMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(RegistryExceptionMapper.class.getName());
 
     private final Challenges challenges;
+    private final Telemetry telemetry;
 
     @Context
     private HttpServletRequest request;
 
-    RegistryExceptionMapper(Challenges challenges) {
+    RegistryExceptionMapper(Challenges challenges, Telemetry telemetry) {
         this.challenges = challenges;
+        this.telemetry = telemetry;
     }
 
     @Override
     public Response toResponse(Throwable t) {
+        Response response = map(t);
+        report(response.getStatus());
+        return response;
+    }
+
+    /** A failed pull counts too: against the repository as the client named it. */
+    private void report(int status) {
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        String repository = AuthFilter.repositoryOf(path);
+        if (repository == null || status == 405) {
+            return;
+        }
+        String kind = path.contains("/manifests/") ? "manifest" : path.contains("/blobs/") ? "blob" : "tags";
+        telemetry.served("-", repository, kind, "ERROR", 0, Callers.client(request));
+    }
+
+    private Response map(Throwable t) {
         if (t instanceof RegistryException e && e.code() == ErrorCode.UNAUTHORIZED) {
             return unauthorized(e);
         }

@@ -5,6 +5,7 @@ import io.regcache.cache.TagList;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
+import io.regcache.metrics.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 public final class TagsResource {
     private final CacheService service;
     private final RepositoryRouter router;
+    private final Telemetry telemetry;
 
     @Inject
-    public TagsResource(CacheService service, RepositoryRouter router) {
+    public TagsResource(CacheService service, RepositoryRouter router, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.service = service;
         this.router = router;
     }
@@ -36,6 +39,7 @@ public final class TagsResource {
                          @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
         TagList page = service.listTags(repo, parseN(n), last, Callers.access(request));
+        telemetry.served(repo.registry(), repo.name().value(), "tags", page.outcome().name(), page.json().length, Callers.client(request));
         Response.ResponseBuilder b = Response.ok(page.json(), "application/json")
                 .header("Content-Length", page.json().length)
                 .header("X-Cache", page.outcome().name());

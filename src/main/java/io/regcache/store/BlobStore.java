@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
 public final class BlobStore {
     private final Path blobs;
     private final Path tmp;
+    private final AtomicLong bytes = new AtomicLong();
 
     public BlobStore(Path root) {
         this.blobs = root.resolve("blobs");
@@ -72,13 +74,25 @@ public final class BlobStore {
         Path target = pathOf(digest);
         Files.createDirectories(target.getParent());
         try {
+            long size = Files.size(tempFile);
             Files.move(tempFile, target, StandardCopyOption.ATOMIC_MOVE);
+            bytes.addAndGet(size);
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(tempFile); // same digest, same bytes: someone else committed first
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("storage must support atomic rename between tmp/ and blobs/", e);
         }
         return target;
+    }
+
+    /** Bytes held under blobs/: counted from a scan at start, then kept up to date. */
+    public long size() {
+        return bytes.get();
+    }
+
+    /** Counts what the store holds (at start; the janitor's runs correct any drift). */
+    public void recount() throws IOException {
+        bytes.set(all().stream().mapToLong(Entry::size).sum());
     }
 
     /** Stores small verified content (manifests) in one step. */
@@ -146,7 +160,13 @@ public final class BlobStore {
 
     /** Removes a blob; readers that already opened it finish reading (POSIX semantics). */
     public boolean delete(Digest digest) throws IOException {
-        return Files.deleteIfExists(pathOf(digest));
+        Path p = pathOf(digest);
+        long size = Files.exists(p) ? Files.size(p) : 0;
+        boolean deleted = Files.deleteIfExists(p);
+        if (deleted) {
+            bytes.addAndGet(-size);
+        }
+        return deleted;
     }
 
     /** Deletes leftovers of downloads that were in progress when the process stopped. */

@@ -147,6 +147,26 @@ public final class RepositoryIndex {
         }
     }
 
+    /** Forgets a repository entirely: its manifests, tags and blob links. */
+    public void removeRepository(Repository repo) {
+        Path dir = repoDir(repo);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            // only the repository's own records: nested repositories (a/b under a) keep theirs
+            List<Path> own = walk.filter(p -> {
+                Path rel = dir.relativize(p);
+                return rel.getNameCount() > 0 && rel.getName(0).toString().startsWith("_");
+            }).sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path p : own) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The repository a {@code repositories/<registry>/<name>} directory stands for. */
     private Repository repositoryOf(Path repoDir) {
         Path rel = repositories.relativize(repoDir);

@@ -7,6 +7,7 @@ import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Reference;
 import io.regcache.oci.RepositoryName;
+import io.regcache.metrics.Telemetry;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,10 +39,20 @@ public final class Upstream {
     private final UpstreamConfig config;
     private final UpstreamCaller caller;
 
-    public Upstream(UpstreamConfig config, HttpClient http, Duration timeout) {
+    public Upstream(UpstreamConfig config, HttpClient http, Duration timeout, Telemetry telemetry) {
         this.config = config;
         Credentials account = config.hasCredentials() ? new Credentials(config.username(), config.password()) : null;
-        this.caller = new UpstreamCaller(http, config.url(), account, timeout, config.tokenRealms());
+        this.caller = new UpstreamCaller(http, config.url(), account, timeout, config.tokenRealms(), config.registry(), telemetry);
+    }
+
+    /** Whether the upstream answers at all: {@code GET /v2/} (a 401 counts: it is there). Free on Docker Hub. */
+    public boolean ping() {
+        try (UpstreamResponse r = caller.send("GET", "/v2/", Map.of(), null, Access.ANONYMOUS)) {
+            r.discard();
+            return r.status() < 500;
+        } catch (UpstreamException e) {
+            return e.kind() != UpstreamException.Kind.UNREACHABLE && e.status() < 500;
+        }
     }
 
     public UpstreamConfig config() {

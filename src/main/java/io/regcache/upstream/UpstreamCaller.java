@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
+import io.regcache.metrics.Telemetry;
 import java.util.logging.Logger;
 
 /**
@@ -31,9 +32,14 @@ final class UpstreamCaller {
     private final Duration timeout;
     private final TokenSource tokens;
     private final List<String> trustedRealms;
+    private final String registry;
+    private final Telemetry telemetry;
     private volatile Challenge challenge; // learnt from the upstream's first 401
 
-    UpstreamCaller(HttpClient http, URI base, Credentials account, Duration timeout, List<String> trustedRealms) {
+    UpstreamCaller(HttpClient http, URI base, Credentials account, Duration timeout, List<String> trustedRealms,
+                   String registry, Telemetry telemetry) {
+        this.registry = registry;
+        this.telemetry = telemetry;
         this.http = http;
         this.base = base;
         this.account = account;
@@ -100,9 +106,11 @@ final class UpstreamCaller {
                 req.header("Authorization", auth);
             }
             HttpResponse<InputStream> r;
+            long started = System.nanoTime();
             try {
                 r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
+                telemetry.upstreamCall(registry, 0, System.nanoTime() - started, null, null);
                 throw UpstreamException.unreachable(method + " " + safe(current) + " failed: " + e, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -111,6 +119,8 @@ final class UpstreamCaller {
             UpstreamResponse response = new UpstreamResponse(r.statusCode(), r.headers(), r.body(), current);
             String location = r.headers().firstValue("Location").orElse(null);
             if (!isRedirect(r.statusCode()) || location == null) {
+                telemetry.upstreamCall(registry, r.statusCode(), System.nanoTime() - started,
+                        r.headers().firstValue("ratelimit-remaining").orElse(null), r.headers().firstValue("ratelimit-limit").orElse(null));
                 URI answered = current;
                 LOG.log(Level.FINE, () -> method + " " + safe(answered) + " -> " + r.statusCode());
                 return response;

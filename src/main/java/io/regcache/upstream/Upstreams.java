@@ -1,6 +1,7 @@
 package io.regcache.upstream;
 
 import io.regcache.config.UpstreamConfig;
+import io.regcache.metrics.Telemetry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,13 +15,13 @@ public final class Upstreams {
     private final Map<String, Upstream> byName = new HashMap<>();
     private final Upstream defaultUpstream;
 
-    public Upstreams(List<UpstreamConfig> configs, Duration timeout) {
+    public Upstreams(List<UpstreamConfig> configs, Duration timeout, Telemetry telemetry) {
         HttpClient http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, see UpstreamCaller
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-        this.all = configs.stream().map(c -> new Upstream(c, http, timeout)).toList();
+        this.all = configs.stream().map(c -> new Upstream(c, http, timeout, telemetry)).toList();
         this.defaultUpstream = all.stream().filter(u -> u.config().isDefault()).findFirst().orElseThrow();
         for (Upstream u : all) {
             byName.put(u.config().registry(), u);

@@ -48,7 +48,7 @@ class JanitorTest {
 
     private Janitor janitor(Duration ttl, long maxSize) {
         return new Janitor(store, index, leases,
-                new CachePolicy(ttl, Duration.ZERO, maxSize, Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC(), image -> { });
+                new CachePolicy(ttl, Duration.ZERO, maxSize, Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC(), io.regcache.metrics.Telemetry.NONE, image -> { });
     }
 
     private Digest blob(int size, long seed, long ageMillis) throws IOException {

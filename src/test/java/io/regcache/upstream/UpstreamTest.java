@@ -142,7 +142,7 @@ class UpstreamTest {
 
     private Upstream upstream(URI base, String username, String password) {
         return new Upstream(new UpstreamConfig("fake.test", List.of(), base, username, password, true, List.of()), http,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), io.regcache.metrics.Telemetry.NONE);
     }
 
     private Upstream anonymous() {

@@ -1,0 +1,30 @@
+package io.regcache.ops;
+
+import io.regcache.http.OciErrors;
+import io.regcache.oci.ErrorCode;
+import io.regcache.oci.RegistryException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Errors of the ops API in the same JSON form as the registry's. */
+final class OpsExceptionMapper implements ExceptionMapper<Throwable> {
+    private static final Logger LOG = Logger.getLogger(OpsExceptionMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable t) {
+        if (t instanceof RegistryException e) {
+            return OciErrors.response(e);
+        }
+        if (t instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
+            int status = w.getResponse().getStatus();
+            return OciErrors.response(new RegistryException(status == 404 ? ErrorCode.NAME_UNKNOWN : ErrorCode.UNSUPPORTED,
+                    status, w.getMessage(), null, Map.of()));
+        }
+        LOG.log(Level.SEVERE, "ops API failure", t);
+        return OciErrors.response(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());
+    }
+}
