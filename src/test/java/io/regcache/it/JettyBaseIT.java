@@ -186,6 +186,11 @@ class JettyBaseIT {
         for (String line : lines) {
             assertTrue(RegistryRequest.parse(line) != null, "not a combined-format line: " + line);
         }
+        // the cache's outcome ends each line: HIT, MISS or STALE for manifests and blobs
+        assertTrue(lines.stream().anyMatch(l -> l.contains(layerPath) && l.matches(".* (HIT|MISS)$")),
+                "no cache outcome on the layer's line: " + lines);
+        assertTrue(lines.stream().filter(l -> l.contains("\"GET /v2/ HTTP")).allMatch(l -> l.endsWith(" -")),
+                "the ping has no cache outcome: " + lines);
         // this test writes its log elsewhere; in normal use Jetty writes to jetty-base/logs and
         // refuses to start when that directory is missing
         Path baseLogs = ForkedMirror.jettyBase().resolve("logs");

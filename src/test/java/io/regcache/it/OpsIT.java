@@ -1,0 +1,246 @@
+package io.regcache.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regcache.it.support.FaultyUpstream;
+import io.regcache.it.support.FreePort;
+import io.regcache.oci.Digest;
+import io.regcache.oci.MediaTypes;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What operators see and do: Prometheus metrics, health, the status API (public figures for
+ * everyone, repository names only for registry-admin) and the admin actions.
+ */
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpsIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static FaultyUpstream upstream;
+    static Path storage;
+    static byte[] config = random(200, 1);
+    static byte[] shared = random(300_000, 2);
+    static byte[] ownLayer = random(400_000, 3);
+    static byte[] otherLayer = random(100_000, 4);
+    static byte[] manifest;
+    static byte[] otherManifest;
+
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(1)
+    static final BeforeDeploy setup = BeforeDeploy.run(OpsIT::start);
+
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(2)
+    static final ArquillianExtension arquillian = new ArquillianExtension();
+
+    @ArquillianResource
+    URL mirror;
+
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static byte[] image(byte[] cfg, byte[]... layers) {
+        StringBuilder l = new StringBuilder();
+        for (byte[] layer : layers) {
+            l.append(l.length() > 0 ? "," : "").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+                    .append(Digest.sha256(layer)).append("\",\"size\":").append(layer.length).append('}');
+        }
+        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digest.sha256(cfg) + "\",\"size\":" + cfg.length
+                + "},\"layers\":[" + l + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void publish(String repo, byte[] manifestBytes, byte[]... blobs) {
+        FaultyUpstream.Behaviour m = FaultyUpstream.manifest(manifestBytes, MediaTypes.OCI_MANIFEST);
+        // Docker Hub's allowance headers on manifests
+        FaultyUpstream.Behaviour limited = (ex, attempt) -> {
+            ex.getResponseHeaders().add("ratelimit-limit", "100;w=21600");
+            ex.getResponseHeaders().add("ratelimit-remaining", "87;w=21600");
+            m.handle(ex, attempt);
+        };
+        upstream.on("/v2/" + repo + "/manifests/1", limited);
+        upstream.on("/v2/" + repo + "/manifests/" + Digest.sha256(manifestBytes), limited);
+        for (byte[] b : blobs) {
+            upstream.on("/v2/" + repo + "/blobs/" + Digest.sha256(b), FaultyUpstream.serve(b, "application/octet-stream"));
+        }
+    }
+
+    static void start() {
+        upstream = setup.closeLater(FaultyUpstream.start());
+        manifest = image(config, shared, ownLayer);
+        otherManifest = image(config, shared, otherLayer);
+        publish("ops/app", manifest, config, shared, ownLayer);
+        publish("ops/other", otherManifest, config, shared, otherLayer);
+        storage = setup.tempDir("ops-storage");
+        MirrorYaml.storage(storage)
+                .upstream("docker.io", upstream.url(), true)
+                .upstream("quay.io", "http://127.0.0.1:" + FreePort.find(), false) // down: health is degraded
+                .install();
+    }
+
+    @Deployment(name = "OpsIT", testable = false)
+    static WebArchive war() {
+        return MirrorWar.packaged();
+    }
+
+    private Path fileOf(byte[] content) {
+        Digest d = Digest.sha256(content);
+        return storage.resolve("blobs/sha256").resolve(d.hex().substring(0, 2)).resolve(d.hex());
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double metric(String text, String line) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(line) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    @Order(1)
+    void metricsCountHitsMissesBytesAndTheUpstreamsAllowance() {
+        String blob = "/v2/ops/app/blobs/" + Digest.sha256(ownLayer);
+        assertEquals(200, MirrorHttp.get(mirror, "/v2/ops/app/manifests/1").statusCode());
+        assertArrayEquals(ownLayer, MirrorHttp.getBytes(mirror, blob).body()); // miss
+        assertArrayEquals(ownLayer, MirrorHttp.getBytes(mirror, blob).body()); // hit
+        var metrics = MirrorHttp.get(mirror, "/metrics");
+        assertEquals(200, metrics.statusCode());
+        String m = metrics.body();
+        assertEquals(1.0, metric(m, "regcache_requests_total{kind=\"blob\",outcome=\"MISS\",upstream=\"docker.io\"}"), m);
+        assertEquals(1.0, metric(m, "regcache_requests_total{kind=\"blob\",outcome=\"HIT\",upstream=\"docker.io\"}"), m);
+        assertEquals(2.0 * ownLayer.length, metric(m, "regcache_served_bytes_total{kind=\"blob\",upstream=\"docker.io\"}"), m);
+        assertEquals(ownLayer.length, metric(m, "regcache_pulled_bytes_total{kind=\"blob\",upstream=\"docker.io\"}"), m);
+        assertEquals(87.0, metric(m, "regcache_upstream_ratelimit_remaining{upstream=\"docker.io\"}"), m);
+        assertEquals(100.0, metric(m, "regcache_upstream_ratelimit_limit{upstream=\"docker.io\"}"), m);
+        assertTrue(metric(m, "regcache_cache_size_bytes") >= ownLayer.length, m);
+        assertTrue(metric(m, "regcache_upstream_request_duration_seconds_count{upstream=\"docker.io\"}") >= 2, m);
+        assertEquals(0.0, metric(m, "regcache_downloads_in_progress"), m);
+        assertFalse(m.contains("ops/app"), "repository names are no metric labels");
+    }
+
+    @Test
+    @Order(2)
+    void healthIsDegradedNotDownWhenOnlyAnUpstreamIsUnreachable() throws Exception {
+        var health = MirrorHttp.get(mirror, "/health");
+        assertEquals(200, health.statusCode(), health.body());
+        JsonNode h = JSON.readTree(health.body());
+        assertEquals("DEGRADED", h.get("status").asText());
+        assertTrue(h.at("/storage/writable").asBoolean());
+        assertTrue(h.at("/upstreams/docker.io/reachable").asBoolean());
+        assertFalse(h.at("/upstreams/quay.io/reachable").asBoolean());
+    }
+
+    @Test
+    @Order(3)
+    void theStatusApiShowsPublicFiguresToEveryoneAndRepositoriesToAdminsOnly() throws Exception {
+        var pub = MirrorHttp.get(mirror, "/api/status");
+        assertEquals(200, pub.statusCode());
+        JsonNode s = JSON.readTree(pub.body());
+        assertTrue(s.at("/traffic/hits").asLong() >= 1 && s.at("/traffic/misses").asLong() >= 1, pub.body());
+        assertTrue(s.at("/cache/sizeBytes").asLong() > 0);
+        assertTrue(s.get("history").size() >= 1);
+        assertEquals(87, s.at("/upstreams/0/rateLimit/remaining").asLong(), pub.body());
+        assertFalse(pub.body().contains("ops/app"), "a repository name on the public page");
+        assertFalse(pub.body().contains("127.0.0.1"), "client addresses or upstream URLs on the public page");
+
+        var anonymous = MirrorHttp.get(mirror, "/api/admin/status");
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm=\"regcache\""));
+        assertEquals(403, MirrorHttp.get(mirror, "/api/admin/status", "Authorization", RealmUsers.basic(RealmUsers.PULLER)).statusCode());
+        var admin = MirrorHttp.get(mirror, "/api/admin/status", "Authorization", RealmUsers.basic(RealmUsers.ADMIN));
+        assertEquals(200, admin.statusCode());
+        JsonNode a = JSON.readTree(admin.body());
+        assertEquals("docker.io/ops/app", a.at("/topRepositories/0/repository").asText(), admin.body());
+        assertTrue(a.get("recentPulls").size() >= 3);
+        assertEquals(upstream.url(), a.at("/upstreams/0/url").asText());
+    }
+
+    @Test
+    @Order(4)
+    void anAdminPrefetchesAnImageBeforeAnyoneAsksForIt() throws Exception {
+        String auth = RealmUsers.basic(RealmUsers.ADMIN);
+        var submitted = post("/api/admin/prefetch", "application/json", "{\"images\":[\"ops/other:1\"]}", "Authorization", auth);
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        long id = JSON.readTree(submitted.body()).get("id").asLong();
+        JsonNode job;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        do {
+            Thread.sleep(100);
+            job = JSON.readTree(MirrorHttp.get(mirror, "/api/admin/jobs/" + id, "Authorization", auth).body());
+        } while (!job.get("state").asText().equals("done") && System.nanoTime() < deadline);
+        assertEquals("done", job.get("state").asText(), job.toString());
+        assertTrue(job.at("/results/0/ok").asBoolean(), job.toString());
+        assertEquals(Digest.sha256(otherManifest).toString(), job.at("/results/0/digest").asText());
+        assertTrue(Files.exists(fileOf(otherLayer)), "the prefetched layer is not in the cache");
+        long gets = upstream.count("GET", "/v2/ops/other/blobs/" + Digest.sha256(otherLayer));
+        var pulled = MirrorHttp.getBytes(mirror, "/v2/ops/other/blobs/" + Digest.sha256(otherLayer));
+        assertEquals("HIT", pulled.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(gets, upstream.count("GET", "/v2/ops/other/blobs/" + Digest.sha256(otherLayer)));
+    }
+
+    @Test
+    @Order(5)
+    void purgingARepositoryRemovesWhatOnlyItNeeded() throws Exception {
+        String auth = RealmUsers.basic(RealmUsers.ADMIN);
+        var purged = post("/api/admin/purge", "application/json", "{\"repository\":\"ops/other\"}", "Authorization", auth);
+        assertEquals(200, purged.statusCode(), purged.body());
+        JsonNode r = JSON.readTree(purged.body());
+        assertEquals(1, r.get("imagesRemoved").asInt(), purged.body());
+        assertFalse(Files.exists(fileOf(otherLayer)), "the purged image's own layer stayed");
+        assertTrue(Files.exists(fileOf(shared)), "a layer ops/app still needs was removed");
+        assertTrue(Files.exists(fileOf(config)), "the config ops/app still needs was removed");
+        var again = MirrorHttp.get(mirror, "/v2/ops/other/manifests/1");
+        assertEquals(200, again.statusCode());
+        assertEquals("MISS", again.headers().firstValue("X-Cache").orElse(null), "the purged image was still cached");
+        var janitor = post("/api/admin/janitor", "application/json", "{}", "Authorization", auth);
+        assertEquals(200, janitor.statusCode(), janitor.body());
+        assertTrue(JSON.readTree(janitor.body()).has("bytesKept"));
+    }
+
+    @Test
+    @Order(6)
+    void adminActionsRefuseCrossSiteRequests() throws Exception {
+        String auth = RealmUsers.basic(RealmUsers.ADMIN);
+        var foreign = post("/api/admin/janitor", "application/json", "{}", "Authorization", auth, "Origin", "http://evil.example");
+        assertEquals(403, foreign.statusCode(), foreign.body());
+        var form = post("/api/admin/purge", "application/x-www-form-urlencoded", "repository=ops/app", "Authorization", auth);
+        assertEquals(415, form.statusCode(), form.body());
+        assertTrue(Files.exists(fileOf(ownLayer)), "a cross-site purge went through");
+        assertEquals(401, post("/api/admin/janitor", "application/json", "{}").statusCode());
+    }
+}
