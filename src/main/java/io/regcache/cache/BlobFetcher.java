@@ -1,11 +1,11 @@
 package io.regcache.cache;
 
+import io.regcache.metrics.Telemetry;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Repository;
 import io.regcache.oci.RepositoryName;
-import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
-import io.regcache.oci.Access;
 import io.regcache.upstream.Upstream;
 import io.regcache.upstream.UpstreamException;
 import io.regcache.upstream.UpstreamResponse;

@@ -2,13 +2,13 @@ package io.regcache.cache;
 
 import io.regcache.config.MirrorConfig;
 import io.regcache.config.UpstreamConfig;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.AcceptedTypes;
 import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
 import io.regcache.oci.RepositoryName;
-import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
 import io.regcache.store.RepositoryIndex;
 import io.regcache.upstream.Upstream;

@@ -1,11 +1,11 @@
 package io.regcache.cache;
 
 import io.regcache.config.CachePolicy;
-import io.regcache.oci.Digest;
 import io.regcache.metrics.Telemetry;
+import io.regcache.oci.Digest;
 import io.regcache.store.BlobStore;
-import io.regcache.store.RepositoryIndex;
 import io.regcache.store.RepositoryIndex.ManifestEntry;
+import io.regcache.store.RepositoryIndex;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

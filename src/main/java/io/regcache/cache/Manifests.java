@@ -1,6 +1,7 @@
 package io.regcache.cache;
 
 import io.regcache.config.CachePolicy;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.AcceptedTypes;
 import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
@@ -8,7 +9,6 @@ import io.regcache.oci.ErrorCode;
 import io.regcache.oci.Reference;
 import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
-import io.regcache.metrics.Telemetry;
 import io.regcache.store.BlobStore;
 import io.regcache.store.ManifestRecord;
 import io.regcache.store.RepositoryIndex;

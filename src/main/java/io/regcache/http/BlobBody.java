@@ -1,7 +1,6 @@
 package io.regcache.http;
 
 import io.regcache.cache.BlobContent;
-
 import java.util.function.LongConsumer;
 
 /**

@@ -2,10 +2,10 @@ package io.regcache.http;
 
 import io.regcache.cache.BlobResult;
 import io.regcache.cache.CacheService;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Repository;
-import io.regcache.metrics.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,10 +2,10 @@ package io.regcache.http;
 
 import io.regcache.cache.CacheService;
 import io.regcache.cache.ManifestResult;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.AcceptedTypes;
 import io.regcache.oci.Reference;
 import io.regcache.oci.Repository;
-import io.regcache.metrics.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;

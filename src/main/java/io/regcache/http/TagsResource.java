@@ -2,10 +2,10 @@ package io.regcache.http;
 
 import io.regcache.cache.CacheService;
 import io.regcache.cache.TagList;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import io.regcache.oci.Repository;
-import io.regcache.metrics.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,13 +1,13 @@
 package io.regcache.upstream;
 
 import io.regcache.config.UpstreamConfig;
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.AcceptedTypes;
 import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Reference;
 import io.regcache.oci.RepositoryName;
-import io.regcache.metrics.Telemetry;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

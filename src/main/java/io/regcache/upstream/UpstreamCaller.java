@@ -1,5 +1,6 @@
 package io.regcache.upstream;
 
+import io.regcache.metrics.Telemetry;
 import io.regcache.oci.Access;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
-import io.regcache.metrics.Telemetry;
 import java.util.logging.Logger;
 
 /**

@@ -1,11 +1,11 @@
 package io.regcache.cache;
 
-import io.regcache.oci.Access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.config.CachePolicy;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Repository;

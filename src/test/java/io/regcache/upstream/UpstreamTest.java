@@ -1,6 +1,5 @@
 package io.regcache.upstream;
 
-import io.regcache.oci.Access;
 import static io.regcache.upstream.FakeHttp.respond;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.config.UpstreamConfig;
 import io.regcache.oci.AcceptedTypes;
+import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Reference;
