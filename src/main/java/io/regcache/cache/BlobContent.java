@@ -16,10 +16,12 @@ import java.nio.file.StandardOpenOption;
 public abstract sealed class BlobContent {
     private final Digest digest;
     private final long size;
+    private final Leases leases;
 
-    private BlobContent(Digest digest, long size) {
+    private BlobContent(Digest digest, long size, Leases leases) {
         this.digest = digest;
         this.size = size;
+        this.leases = leases;
     }
 
     public Digest digest() {
@@ -30,8 +32,10 @@ public abstract sealed class BlobContent {
         return size;
     }
 
-    /** Holds the blob against removal while it is being sent. */
-    abstract ReadLease lease();
+    /** Holds the blob against removal while it is being sent (taken before a download commits, it covers the file too). */
+    final ReadLease lease() {
+        return leases.acquire(digest);
+    }
 
     /**
      * Sends {@code length} bytes from {@code offset} (length -1: to the end) through the sink, as
@@ -51,17 +55,10 @@ public abstract sealed class BlobContent {
 
     static final class OnDisk extends BlobContent {
         private final Path file;
-        private final Leases leases;
 
         OnDisk(Digest digest, Path file, long size, Leases leases) {
-            super(digest, size);
+            super(digest, size, leases);
             this.file = file;
-            this.leases = leases;
-        }
-
-        @Override
-        ReadLease lease() {
-            return leases.acquire(digest());
         }
 
         @Override
@@ -76,18 +73,10 @@ public abstract sealed class BlobContent {
 
     static final class InFlight extends BlobContent {
         private final BlobDownload download;
-        private final Leases leases;
 
         InFlight(BlobDownload download, long size, Leases leases) {
-            super(download.digest, size);
+            super(download.digest, size, leases);
             this.download = download;
-            this.leases = leases;
-        }
-
-        /** Taken before the blob is committed, so the committed file is protected too. */
-        @Override
-        ReadLease lease() {
-            return leases.acquire(digest());
         }
 
         @Override

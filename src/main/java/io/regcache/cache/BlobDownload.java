@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * One upstream download of a blob into a temp file, shared by every client that wants the blob
@@ -128,25 +130,8 @@ final class BlobDownload {
      * Every failure is an {@link UpstreamException}, which the service maps to an OCI error.
      */
     long awaitReadable(long position) {
-        lock.lock();
-        try {
-            long deadline = System.nanoTime() + READER_PATIENCE_NANOS;
-            while (true) {
-                if (state == State.FAILED) {
-                    throw failure;
-                }
-                if (state == State.DONE || state == State.VERIFIED) {
-                    return position < written ? written : -1;
-                }
-                long limit = readableLimit();
-                if (limit > position) {
-                    return limit;
-                }
-                awaitChange(deadline);
-            }
-        } finally {
-            lock.unlock();
-        }
+        return awaitBeyond(position, () -> state == State.DONE || state == State.VERIFIED ? written : readableLimit(),
+                () -> state == State.DONE || state == State.VERIFIED);
     }
 
     /**
@@ -154,6 +139,14 @@ final class BlobDownload {
      * bytes after {@code position} are written; returns how far, or -1 once all is written and read.
      */
     long awaitWritten(long position) {
+        return awaitBeyond(position, () -> written, () -> allWritten);
+    }
+
+    /**
+     * Waits until {@code limit} (evaluated under the lock) passes {@code position}; returns it, or
+     * -1 when nothing more will come ({@code finished}). Throws the download's failure.
+     */
+    private long awaitBeyond(long position, LongSupplier limit, BooleanSupplier finished) {
         lock.lock();
         try {
             long deadline = System.nanoTime() + READER_PATIENCE_NANOS;
@@ -161,10 +154,11 @@ final class BlobDownload {
                 if (state == State.FAILED) {
                     throw failure;
                 }
-                if (written > position) {
-                    return written;
+                long end = limit.getAsLong();
+                if (end > position) {
+                    return end;
                 }
-                if (allWritten) {
+                if (finished.getAsBoolean()) {
                     return -1;
                 }
                 awaitChange(deadline);
