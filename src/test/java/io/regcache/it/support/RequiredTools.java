@@ -41,7 +41,7 @@ public final class RequiredTools {
                 bar,
                 "!!! INTEGRATION TEST SKIPPED: missing tool(s) on PATH: " + list,
                 "!!! The test did NOT run. Install the tool(s) (e.g. apt-get install skopeo",
-                "!!! docker-registry containerd) to run it; CI sets " + REQUIRE_ENV + "=1 and fails instead.",
+                "!!! docker-registry containerd nginx) to run it; CI sets " + REQUIRE_ENV + "=1 and fails instead.",
                 bar));
         Assumptions.abort("missing tool(s) on PATH: " + list);
     }
