@@ -61,6 +61,7 @@ public final class MirrorYaml {
             Files.createDirectories(storage);
             Path file = storage.resolveSibling(storage.getFileName() + "-mirror.yml");
             Files.writeString(file, text());
+            file.toFile().deleteOnExit(); // the storage directory beside it goes with its test class
             System.setProperty(PROPERTY, file.toString());
             return file;
         } catch (IOException e) {
