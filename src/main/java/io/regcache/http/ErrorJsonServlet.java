@@ -15,6 +15,11 @@ import java.io.IOException;
 public final class ErrorJsonServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (res.isCommitted()) {
+            // Status and headers are gone (a blob body that broke off): no error response is possible,
+            // and writing one would only append JSON to the body (Tomcat includes the error page then).
+            return;
+        }
         Object status = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer i ? i : res.getStatus();
         ErrorCode error = switch (code) {

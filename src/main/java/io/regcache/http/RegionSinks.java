@@ -56,6 +56,11 @@ final class RegionSinks {
                     }
                     pos += n;
                 }
+                try {
+                    out.flush(); // the container may keep a tail (Tomcat up to 8 KiB) until the next write
+                } catch (IOException e) {
+                    throw new ClientGoneException(e);
+                }
             } finally {
                 give(buf);
             }

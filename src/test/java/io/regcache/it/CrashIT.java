@@ -53,6 +53,7 @@ import org.junit.jupiter.api.Timeout;
  * first megabyte of the blob and then stalls, so the download is reliably half-way when the
  * mirror dies. Needs only Java and the build's {@code target/} (WAR, jetty-home).
  */
+@Standalone
 class CrashIT {
     private static final int BLOB_SIZE = 8 * 1024 * 1024;
     /** Bytes the upstream sends before it stalls, the first time. */

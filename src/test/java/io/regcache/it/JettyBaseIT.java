@@ -50,6 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ({@code jetty.requestlog.dir}) and Jetty's temp dir (the extracted WAR) all live in that temp
  * dir, so the source tree is left untouched.
  */
+@Standalone
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JettyBaseIT {
     private static final String REPOSITORY = "it/jetty-base";

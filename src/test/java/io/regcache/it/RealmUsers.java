@@ -3,7 +3,10 @@ package io.regcache.it;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** The users of the test realm (src/test/resources/regcache.properties, wired in arquillian.xml). */
+/**
+ * The users of the test realm: src/test/resources/regcache.properties for Jetty (wired in
+ * arquillian.xml), src/test/resources/tomcat-users.xml for Tomcat (wired by {@link MirrorWar}).
+ */
 public final class RealmUsers {
     /** registry-pull */
     public static final String PULLER = "puller:puller-pass";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.regcache.it.Standalone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Proves the harness against the real tools: token-auth upstream, seeding every image kind,
  * skopeo and containerd pulls, restart on the same port, and the request log.
  */
+@Standalone
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HarnessSelfIT {
     private static final String ALICE = TokenServer.ALICE + ":" + TokenServer.ALICE_PASSWORD;
