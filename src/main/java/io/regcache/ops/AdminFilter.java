@@ -45,12 +45,26 @@ public final class AdminFilter extends HttpFilter {
             refuse(req, res, new RegistryException(ErrorCode.DENIED, "this needs the role registry-admin"));
             return;
         }
-        if (!"GET".equals(req.getMethod()) && !sameOrigin(req)) {
+        boolean changes = !"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod());
+        if (changes && !sameOrigin(req)) {
             refuse(req, res, new RegistryException(ErrorCode.DENIED, 403, "cross-origin request refused", null, Map.of()));
+            return;
+        }
+        if (changes && !isJson(req.getContentType())) {
+            // also for bodiless actions (janitor): a JSON content type is what a cross-site form cannot send
+            refuse(req, res, new RegistryException(ErrorCode.UNSUPPORTED, 415, "send Content-Type: application/json", null, Map.of()));
             return;
         }
         req.setAttribute(Caller.ATTRIBUTE, caller);
         chain.doFilter(req, res);
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().equalsIgnoreCase("application/json");
     }
 
     /** No Origin (curl, scripts) or the mirror's own host. */
