@@ -205,7 +205,7 @@ public final class Janitor implements AutoCloseable {
                 LOG.warning("janitor: cannot purge " + d + ": " + e.getMessage());
             }
         }
-        Report report = new Report(purged.size(), blobs, freed, store.size() - freed);
+        Report report = new Report(purged.size(), blobs, freed, store.size()); // deletions already counted
         telemetry.evicted(report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed());
         return report;
     }

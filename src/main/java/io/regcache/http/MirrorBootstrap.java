@@ -90,7 +90,7 @@ public final class MirrorBootstrap implements ServletContextListener {
         filter(ctx, "registry-headers", new RegistryHeadersFilter(), "/v2/*");
         filter(ctx, "registry-auth", new AuthFilter(authenticator, network, challenges, security,
                 service.config().holdsPrivateAccess()), "/v2/*");
-        filter(ctx, "admin-auth", new AdminFilter(authenticator), "/api/admin/*");
+        filter(ctx, "admin-auth", new AdminFilter(authenticator, network), "/api/admin/*");
 
         servlet(ctx, "registry-api", new ServletContainer(new RegistryApplication(service, challenges, telemetry)), "/v2/*");
         servlet(ctx, "registry-token", new TokenServlet(authenticator, tokens, security), "/token");

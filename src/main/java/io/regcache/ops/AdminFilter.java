@@ -2,6 +2,7 @@ package io.regcache.ops;
 
 import io.regcache.auth.Authenticator;
 import io.regcache.auth.Caller;
+import io.regcache.auth.ClientNetwork;
 import io.regcache.http.OciErrors;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
@@ -22,9 +23,11 @@ import java.util.Map;
  */
 public final class AdminFilter extends HttpFilter {
     private final Authenticator authenticator;
+    private final ClientNetwork network;
 
-    public AdminFilter(Authenticator authenticator) {
+    public AdminFilter(Authenticator authenticator, ClientNetwork network) {
         this.authenticator = authenticator;
+        this.network = network;
     }
 
     @Override
@@ -45,24 +48,44 @@ public final class AdminFilter extends HttpFilter {
             refuse(req, res, new RegistryException(ErrorCode.DENIED, "this needs the role registry-admin"));
             return;
         }
-        if (!"GET".equals(req.getMethod()) && !sameOrigin(req)) {
+        boolean changes = !"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod());
+        if (changes && !sameOrigin(req)) {
             refuse(req, res, new RegistryException(ErrorCode.DENIED, 403, "cross-origin request refused", null, Map.of()));
+            return;
+        }
+        if (changes && !isJson(req.getContentType())) {
+            // also for bodiless actions (janitor): a JSON content type is what a cross-site form cannot send
+            refuse(req, res, new RegistryException(ErrorCode.UNSUPPORTED, 415, "send Content-Type: application/json", null, Map.of()));
             return;
         }
         req.setAttribute(Caller.ATTRIBUTE, caller);
         chain.doFilter(req, res);
     }
 
-    /** No Origin (curl, scripts) or the mirror's own host. */
-    private static boolean sameOrigin(HttpServletRequest req) {
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().equalsIgnoreCase("application/json");
+    }
+
+    /**
+     * No Origin (curl, scripts), or the mirror's own address: the Host header, or behind a trusted
+     * proxy (which may rewrite Host) the external URL the mirror knows itself by.
+     */
+    private boolean sameOrigin(HttpServletRequest req) {
         String origin = req.getHeader("Origin");
         if (origin == null) {
             return true;
         }
         try {
             URI o = URI.create(origin);
+            String originHost = o.getHost() + (o.getPort() > 0 ? ":" + o.getPort() : "");
             String host = req.getHeader("Host");
-            return host != null && (o.getHost() + (o.getPort() > 0 ? ":" + o.getPort() : "")).equalsIgnoreCase(host);
+            URI external = URI.create(network.externalUrl(req));
+            return originHost.equalsIgnoreCase(host)
+                    || (o.getScheme() + "://" + originHost).equalsIgnoreCase(external.getScheme() + "://" + external.getRawAuthority());
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -2,6 +2,8 @@ package io.regcache.ops;
 
 import io.regcache.cache.CacheService;
 import io.regcache.metrics.StatusBoard;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -23,8 +25,12 @@ public final class OpsApplication extends ResourceConfig implements AutoCloseabl
             }
         });
         register(OpsResource.class);
-        register(JacksonFeature.class);
+        // malformed JSON leaves as the API's own error JSON (OpsExceptionMapper), not as Jackson's text
+        register(JacksonFeature.withoutExceptionMappers());
         register(new OpsExceptionMapper());
+        // figures change every second, and the admin's are not for shared caches
+        register((ContainerResponseFilter) (request, response) ->
+                response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store"));
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE,DOMSOURCE,RENDEREDIMAGE,SAXSOURCE");
     }

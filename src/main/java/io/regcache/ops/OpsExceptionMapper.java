@@ -1,5 +1,6 @@
 package io.regcache.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.regcache.http.OciErrors;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
@@ -18,6 +19,10 @@ final class OpsExceptionMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable t) {
         if (t instanceof RegistryException e) {
             return OciErrors.response(e);
+        }
+        if (t instanceof JsonProcessingException) {
+            // the parser's message quotes the body: not repeated back
+            return OciErrors.response(new RegistryException(ErrorCode.UNSUPPORTED, 400, "the body is not valid JSON", null, Map.of()));
         }
         if (t instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             int status = w.getResponse().getStatus();

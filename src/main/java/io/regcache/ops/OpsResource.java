@@ -3,6 +3,7 @@ package io.regcache.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regcache.cache.CacheService;
 import io.regcache.cache.Janitor;
@@ -65,9 +66,12 @@ public final class OpsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response prefetch(JsonNode body) {
         List<String> images = new ArrayList<>();
-        body.path("images").forEach(i -> images.add(i.asText()));
-        if (images.isEmpty() || images.size() > 500) {
-            throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400, "give 1 to 500 images", null, java.util.Map.of());
+        JsonNode list = orEmpty(body).path("images");
+        if (list.isArray()) {
+            list.forEach(i -> images.add(i.isTextual() ? i.asText().trim() : ""));
+        }
+        if (images.isEmpty() || images.size() > 500 || images.contains("")) {
+            throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400, "give 1 to 500 images: {\"images\": [\"alpine:3.20\", ...]}", null, java.util.Map.of());
         }
         PrefetchJobs.Job job = jobs.submit(images);
         return Response.accepted(job(job)).build();
@@ -96,8 +100,8 @@ public final class OpsResource {
     @Path("admin/purge")
     @Consumes(MediaType.APPLICATION_JSON)
     public ObjectNode purge(JsonNode body) {
-        String image = body.path("image").asText(null);
-        String repository = body.path("repository").asText(null);
+        String image = orEmpty(body).path("image").asText(null);
+        String repository = orEmpty(body).path("repository").asText(null);
         Janitor.Report report;
         if (image != null && image.contains("@")) {
             Repository repo = service.repositoryOf(image.substring(0, image.indexOf('@')));
@@ -108,7 +112,9 @@ public final class OpsResource {
             throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400,
                     "give a repository, or an image as name@digest", null, java.util.Map.of());
         }
-        return report(report);
+        // what the cache holds afterwards is the store's own count: Janitor.purge subtracts the freed
+        // bytes from a size that no longer has them, so its bytesKept came out too low
+        return report(new Janitor.Report(report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed(), service.sizeOnDisk()));
     }
 
     @POST
@@ -116,6 +122,11 @@ public final class OpsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public ObjectNode janitor(JsonNode ignored) {
         return report(service.runJanitor());
+    }
+
+    /** An empty body reaches a resource as null: it is a request without the fields, answered 400, not a 500. */
+    private static JsonNode orEmpty(JsonNode body) {
+        return body == null ? MissingNode.getInstance() : body;
     }
 
     private static ObjectNode report(Janitor.Report r) {
