@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -39,28 +40,15 @@ final class RegionSinks {
         return (file, position, length) -> {
             ByteBuffer buf = take();
             try {
-                long end = position + length;
-                for (long pos = position; pos < end; ) {
-                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-                    int n = file.read(buf, pos);
-                    if (n < 0) {
-                        throw new IOException("blob file ended early at " + pos);
-                    }
-                    buf.flip();
+                pump(file, position, length, buf, out, chunk -> {
                     try {
-                        write.invoke(out, buf); // a blocking write: done with the buffer when it returns
+                        write.invoke(out, chunk); // a blocking write: done with the buffer when it returns
                     } catch (InvocationTargetException e) {
-                        throw new ClientGoneException(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+                        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                     } catch (IllegalAccessException e) {
-                        throw new IOException(e);
+                        throw new IllegalStateException(e);
                     }
-                    pos += n;
-                }
-                try {
-                    out.flush(); // the container may keep a tail (Tomcat up to 8 KiB) until the next write
-                } catch (IOException e) {
-                    throw new ClientGoneException(e);
-                }
+                });
             } finally {
                 give(buf);
             }
@@ -71,26 +59,41 @@ final class RegionSinks {
     static RegionSink copying(OutputStream out) {
         return (file, position, length) -> {
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(length, 1)));
-            long end = position + length;
-            for (long pos = position; pos < end; ) {
-                buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-                int n = file.read(buf, pos);
-                if (n < 0) {
-                    throw new IOException("blob file ended early at " + pos);
-                }
-                try {
-                    out.write(buf.array(), 0, n);
-                } catch (IOException e) {
-                    throw new ClientGoneException(e);
-                }
-                pos += n;
+            pump(file, position, length, buf, out, chunk -> out.write(chunk.array(), 0, chunk.remaining()));
+        };
+    }
+
+    /** Writes one chunk to the client; its IOException means the client has gone. */
+    private interface ChunkWriter {
+        void write(ByteBuffer chunk) throws IOException;
+    }
+
+    /**
+     * Reads {@code length} bytes from {@code position} through {@code buf} into {@code write}, then
+     * flushes {@code out}: the container may keep a tail (Tomcat up to 8 KiB) until the next write.
+     */
+    private static void pump(FileChannel file, long position, long length, ByteBuffer buf, OutputStream out,
+                             ChunkWriter write) throws IOException {
+        long end = position + length;
+        for (long pos = position; pos < end; ) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+            int n = file.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("blob file ended early at " + pos);
             }
+            buf.flip();
             try {
-                out.flush();
+                write.write(buf);
             } catch (IOException e) {
                 throw new ClientGoneException(e);
             }
-        };
+            pos += n;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
     }
 
     private static ByteBuffer take() {

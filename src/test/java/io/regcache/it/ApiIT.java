@@ -4,19 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.it.support.TempDirs;
 import java.io.IOException;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,8 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * validation — every bad request gets a 4xx with OCI error JSON and causes no upstream request
  * and no file.
  */
-@RunAsClient
-class ApiIT {
+class ApiIT extends DeployedMirror {
     static final String SHA = "sha256:" + "a".repeat(64);
     static FaultyUpstream upstream;
     static Path storage;
@@ -36,22 +28,10 @@ class ApiIT {
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(ApiIT::start);
 
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
-
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
         storage = setup.tempDir("api-storage");
         MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
-    }
-
-    @Deployment(name = "ApiIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     private static void assertOciError(HttpResponse<String> r, int status, String code) {

@@ -1,9 +1,7 @@
 package io.regcache.it;
 
-import io.regcache.it.support.TempDirs;
+import io.regcache.it.support.Closer;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,7 +18,7 @@ public final class BeforeDeploy implements BeforeAllCallback, AfterAllCallback {
     }
 
     private final Setup setup;
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Closer resources = new Closer();
 
     private BeforeDeploy(Setup setup) {
         this.setup = setup;
@@ -32,15 +30,12 @@ public final class BeforeDeploy implements BeforeAllCallback, AfterAllCallback {
 
     /** A new temp directory, deleted after the class's tests. */
     public Path tempDir(String prefix) {
-        Path dir = TempDirs.create(prefix);
-        closeLater(() -> TempDirs.deleteQuietly(dir));
-        return dir;
+        return resources.tempDir(prefix);
     }
 
     /** Registers something to close after the class's tests. */
     public <T extends AutoCloseable> T closeLater(T resource) {
-        resources.push(resource);
-        return resource;
+        return resources.add(resource);
     }
 
     @Override
@@ -50,19 +45,10 @@ public final class BeforeDeploy implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        System.clearProperty(MirrorYaml.PROPERTY);
-        if (first != null) {
-            throw first;
+        try {
+            resources.close();
+        } finally {
+            System.clearProperty(MirrorYaml.PROPERTY);
         }
     }
 }

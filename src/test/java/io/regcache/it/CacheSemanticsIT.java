@@ -10,7 +10,6 @@ import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,11 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -44,21 +38,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * they arrive, downloads that outlive their clients, collapsed tag checks, stale answers on
  * 5xx, 429 and timeouts, and retried transient failures.
  */
-@RunAsClient
-class CacheSemanticsIT {
+class CacheSemanticsIT extends DeployedMirror {
     static final int CLIENTS = 16;
     static FaultyUpstream upstream;
 
     @RegisterExtension
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(CacheSemanticsIT::start);
-
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService pool = Executors.newFixedThreadPool(CLIENTS * 2);
@@ -69,11 +55,6 @@ class CacheSemanticsIT {
                 .upstream("docker.io", upstream.url(), true)
                 .with("proxy:\n  timeout: 2s\n  tagwindow: 0s")
                 .install();
-    }
-
-    @Deployment(name = "CacheSemanticsIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     @AfterEach

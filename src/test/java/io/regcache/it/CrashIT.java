@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.regcache.it.support.Closer;
 import io.regcache.it.support.Digests;
 import io.regcache.it.support.FaultyUpstream;
 import io.regcache.it.support.ForkedMirror;
 import io.regcache.it.support.FreePort;
-import io.regcache.it.support.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,9 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -62,28 +60,13 @@ class CrashIT {
     private static final String OCTET_STREAM = "application/octet-stream";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Closer resources = new Closer();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Stops the mirror and the upstream and deletes the temp dir, whatever the test did. */
     @AfterEach
     void cleanUp() throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        resources.push(resource);
-        return resource;
+        resources.close();
     }
 
     @Test
@@ -96,11 +79,10 @@ class CrashIT {
         String hex = Digests.hex(digest);
         String path = "/v2/" + REPOSITORY + "/blobs/" + digest;
 
-        Path dir = TempDirs.create("crash");
-        closeLater(() -> TempDirs.deleteQuietly(dir));
-        FaultyUpstream upstream = closeLater(FaultyUpstream.start());
+        Path dir = resources.tempDir("crash");
+        FaultyUpstream upstream = resources.add(FaultyUpstream.start());
         CountDownLatch gate = new CountDownLatch(1);
-        closeLater(gate::countDown); // releases the stalled upstream handler, before the upstream stops
+        resources.add(gate::countDown); // releases the stalled upstream handler, before the upstream stops
         upstream.on(path, headServedGetStalled(body, gate));
 
         Path storage = dir.resolve("storage");
@@ -111,7 +93,7 @@ class CrashIT {
         int port = FreePort.find();
 
         // ---- run 1: a client pulls the blob; the upstream stalls after STALL_AT bytes
-        ForkedMirror run1 = closeLater(ForkedMirror.start(dir, config, port, "mirror-run1"));
+        ForkedMirror run1 = resources.add(ForkedMirror.start(dir, config, port, "mirror-run1"));
         assertFalse(run1.log().contains("unfinished download"), "nothing to clean at the first start:\n" + run1.tail(20));
         BackgroundPull pull = BackgroundPull.start(http, run1.url(), path); // ends when the mirror dies
 
@@ -154,7 +136,7 @@ class CrashIT {
         assertEquals(1, getsBefore, "upstream GETs before the restart: " + upstream.requests());
         assertFalse(Files.exists(blobFile), "a file appeared under blobs/ while the mirror was down");
 
-        ForkedMirror run2 = closeLater(ForkedMirror.start(dir, config, port, "mirror-run2"));
+        ForkedMirror run2 = resources.add(ForkedMirror.start(dir, config, port, "mirror-run2"));
         assertFalse(Files.exists(part), "the partial download survived the restart: " + part);
         assertEquals(List.of(), partFiles(tmp), "tmp/ after the restart");
         await("\"removed 1 unfinished download\" in the log of run 2",

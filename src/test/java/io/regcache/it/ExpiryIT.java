@@ -10,7 +10,6 @@ import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,11 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,21 +28,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * uses goes, a layer it shares with an image in use stays, and a blob a client is still reading
  * is not removed under it.
  */
-@RunAsClient
-class ExpiryIT {
+class ExpiryIT extends DeployedMirror {
     static FaultyUpstream upstream;
     static Path storage;
 
     @RegisterExtension
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(ExpiryIT::start);
-
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
@@ -57,11 +43,6 @@ class ExpiryIT {
                 .upstream("docker.io", upstream.url(), true)
                 .with("proxy:\n  ttl: 3s\n  janitorinterval: 1s")
                 .install();
-    }
-
-    @Deployment(name = "ExpiryIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     private static byte[] random(int size, long seed) {

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.it.support.TempDirs;
 import io.regcache.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,11 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,21 +29,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Faults a real registry does not produce, injected by an in-process upstream: wrong bytes for a
  * digest, a stalled body, a connection dropped half-way, 429 and 500 answers.
  */
-@RunAsClient
-class FaultIT {
+class FaultIT extends DeployedMirror {
     static FaultyUpstream upstream;
     static Path storage;
 
     @RegisterExtension
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(FaultIT::start);
-
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
@@ -59,11 +44,6 @@ class FaultIT {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @Deployment(name = "FaultIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
-    }
 
     private static byte[] random(int size, long seed) {
         byte[] b = new byte[size];

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.BlobRef;
+import io.regcache.it.support.Closer;
 import io.regcache.it.support.Digests;
 import io.regcache.it.support.ForkedMirror;
 import io.regcache.it.support.FreePort;
 import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
+import io.regcache.it.support.LogFiles;
 import io.regcache.it.support.MediaTypes;
 import io.regcache.it.support.RegistryRequest;
 import io.regcache.it.support.RequiredTools;
@@ -20,18 +22,12 @@ import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.UpstreamRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,59 +52,38 @@ class JettyBaseIT {
     private static final String REPOSITORY = "it/jetty-base";
     private static final String TAG = "1";
 
-    private static final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private static Path requestLogDir;
+    private static final Closer resources = new Closer();
+    private static LogFiles requestLog;
     private static Skopeo skopeo;
     private static SeededImage image;
-    private static URL mirrorUrl;
+    private static ForkedMirror jetty;
 
     @BeforeAll
     static void startJettyBase() throws IOException {
         RequiredTools.require("docker-registry", "skopeo");
         ForkedMirror.requireBuild();
-        Path dir = TempDirs.create("jetty-base");
-        resources.push(() -> TempDirs.deleteQuietly(dir));
-        UpstreamRegistry upstream = closeLater(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
-        skopeo = closeLater(new Skopeo());
-        ImageSeeder seeder = closeLater(new ImageSeeder(upstream, skopeo));
+        Path dir = resources.tempDir("jetty-base");
+        UpstreamRegistry upstream = resources.add(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
+        skopeo = resources.add(new Skopeo());
+        ImageSeeder seeder = resources.add(new ImageSeeder(upstream, skopeo));
         image = seeder.seed(ImageKind.OCI, REPOSITORY, TAG, 300_000);
 
         Path config = dir.resolve("mirror.yml");
         Files.writeString(config, MirrorYaml.storage(dir.resolve("storage"))
                 .upstream("docker.io", upstream.url(), true).text());
-        ForkedMirror jetty = closeLater(ForkedMirror.start(dir, config, FreePort.find(), "jetty"));
-        mirrorUrl = jetty.url();
-        requestLogDir = jetty.requestLogDir();
-    }
-
-    private static <T extends AutoCloseable> T closeLater(T resource) {
-        resources.push(resource);
-        return resource;
+        jetty = resources.add(ForkedMirror.start(dir, config, FreePort.find(), "jetty"));
+        requestLog = new LogFiles(jetty.requestLogDir(), name -> name.endsWith(".request.log"));
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private String mirror() {
-        return mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
+        resources.close();
     }
 
     @Test
     @Order(1)
     void pingAnswersLikeARegistryWithoutNamingTheServer() {
-        HttpResponse<String> r = MirrorHttp.get(mirrorUrl, "/v2/");
+        HttpResponse<String> r = MirrorHttp.get(jetty.url(), "/v2/");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("registry/2.0", r.headers().firstValue("Docker-Distribution-API-Version").orElse(null));
         assertNull(r.headers().firstValue("Server").orElse(null), "jetty.httpConfig.sendServerVersion=false");
@@ -119,7 +94,7 @@ class JettyBaseIT {
     void skopeoPullsTheImageThroughTheJettyBase() {
         Path pulled = TempDirs.create("jetty-base-pulled");
         try {
-            skopeo.copyToDir("docker://" + mirror() + "/" + REPOSITORY + ":" + TAG, pulled, null, false);
+            skopeo.copyToDir("docker://" + jetty.hostPort() + "/" + REPOSITORY + ":" + TAG, pulled, null, false);
             assertArrayEquals(image.manifestBytes(), Files.readAllBytes(pulled.resolve("manifest.json")),
                     "manifest pulled through the jetty-base differs from the upstream's");
             assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()),
@@ -136,14 +111,14 @@ class JettyBaseIT {
     void nothingIsCompressedEvenWhenTheClientAcceptsGzip() {
         // the config is small JSON, the layer a binary blob: gzip-able content of both kinds
         for (BlobRef blob : image.blobs()) {
-            HttpResponse<byte[]> r = MirrorHttp.getBytes(mirrorUrl, "/v2/" + REPOSITORY + "/blobs/" + blob.digest(),
+            HttpResponse<byte[]> r = MirrorHttp.getBytes(jetty.url(), "/v2/" + REPOSITORY + "/blobs/" + blob.digest(),
                     "Accept-Encoding", "gzip, deflate, br, zstd");
             assertEquals(200, r.statusCode());
             assertNull(r.headers().firstValue("Content-Encoding").orElse(null), "blob " + blob + " was encoded");
             assertEquals(blob.size(), r.body().length, "blob " + blob.digest());
             assertEquals(blob.digest(), Digests.sha256(r.body()));
         }
-        HttpResponse<byte[]> m = MirrorHttp.getBytes(mirrorUrl, "/v2/" + REPOSITORY + "/manifests/" + TAG,
+        HttpResponse<byte[]> m = MirrorHttp.getBytes(jetty.url(), "/v2/" + REPOSITORY + "/manifests/" + TAG,
                 "Accept", String.join(", ", MediaTypes.ALL_MANIFESTS), "Accept-Encoding", "gzip");
         assertEquals(200, m.statusCode());
         assertNull(m.headers().firstValue("Content-Encoding").orElse(null), "manifest was encoded");
@@ -155,13 +130,13 @@ class JettyBaseIT {
     void forwardedHeadersAreLoggedButBelievedOnlyFromTrustedProxies() {
         String[] proxy = {"X-Forwarded-Proto", "https", "X-Forwarded-Host", "registry.example.test",
             "X-Forwarded-Port", "443", "X-Forwarded-For", "203.0.113.7"};
-        HttpResponse<String> ping = MirrorHttp.get(mirrorUrl, "/v2/", proxy);
+        HttpResponse<String> ping = MirrorHttp.get(jetty.url(), "/v2/", proxy);
         assertEquals(200, ping.statusCode(), ping.body());
         assertEquals("registry/2.0", ping.headers().firstValue("Docker-Distribution-API-Version").orElse(null));
 
         List<String> headers = new ArrayList<>(List.of(proxy));
         headers.addAll(List.of("Accept", String.join(", ", MediaTypes.ALL_MANIFESTS)));
-        HttpResponse<byte[]> m = MirrorHttp.getBytes(mirrorUrl, "/v2/" + REPOSITORY + "/manifests/" + TAG,
+        HttpResponse<byte[]> m = MirrorHttp.getBytes(jetty.url(), "/v2/" + REPOSITORY + "/manifests/" + TAG,
                 headers.toArray(String[]::new));
         assertEquals(200, m.statusCode());
         assertArrayEquals(image.manifestBytes(), m.body());
@@ -169,7 +144,7 @@ class JettyBaseIT {
 
         // Jetty itself believes no forwarded header (no "forwarded" module): the log names the peer,
         // and records the chain a proxy sent as a field of its own
-        awaitRequestLog(lines -> lines.stream().anyMatch(l -> l.startsWith("127.0.0.1 ")
+        requestLog.await(lines -> lines.stream().anyMatch(l -> l.startsWith("127.0.0.1 ")
                 && l.contains("\"GET /v2/" + REPOSITORY + "/manifests/" + TAG + " HTTP/1.1\" 200 ")
                 && l.contains(" \"203.0.113.7\" ")));
     }
@@ -179,7 +154,7 @@ class JettyBaseIT {
     void everyRequestIsInTheRequestLogInCombinedFormat() {
         String manifestPath = "/v2/" + REPOSITORY + "/manifests/" + TAG;
         String layerPath = "/v2/" + REPOSITORY + "/blobs/" + image.layers().get(0).digest();
-        List<String> lines = awaitRequestLog(all -> {
+        List<String> lines = requestLog.await(all -> {
             List<RegistryRequest> parsed = all.stream().map(RegistryRequest::parse).filter(r -> r != null).toList();
             return parsed.stream().anyMatch(r -> r.is("GET", "/v2/") && r.status() == 200)
                     && parsed.stream().anyMatch(r -> r.is("GET", manifestPath) && r.status() == 200)
@@ -200,39 +175,4 @@ class JettyBaseIT {
         assertTrue(Files.isDirectory(baseLogs), baseLogs + " must exist");
     }
 
-    /** Waits until the request log's lines satisfy {@code condition} (the writer is asynchronous). */
-    private static List<String> awaitRequestLog(Predicate<List<String>> condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = requestLogLines();
-            if (condition.test(lines)) {
-                return lines;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("request log in " + requestLogDir + " never reached the expected state; lines:\n  "
-                + String.join("\n  ", lines));
-    }
-
-    private static List<String> requestLogLines() {
-        try (Stream<Path> files = Files.list(requestLogDir)) {
-            List<String> lines = new ArrayList<>();
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".request.log")).sorted().toList()) {
-                lines.addAll(Files.readAllLines(f));
-            }
-            return lines;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

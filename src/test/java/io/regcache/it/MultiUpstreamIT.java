@@ -17,16 +17,10 @@ import io.regcache.it.support.Skopeo;
 import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.TokenServer;
 import io.regcache.it.support.UpstreamRegistry;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,8 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * account) and a default that is unreachable, so that nothing works unless a request is routed
  * by containerd's {@code ?ns=} or by the registry host in the path.
  */
-@RunAsClient
-class MultiUpstreamIT {
+class MultiUpstreamIT extends DeployedMirror {
     static final String GHCR_USER = "mirror";
     static final String GHCR_PASSWORD = "mirror-pass";
     static UpstreamRegistry hub;
@@ -50,13 +43,6 @@ class MultiUpstreamIT {
     @RegisterExtension
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(MultiUpstreamIT::start);
-
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirrorUrl;
 
     static void start() {
         RequiredTools.require("docker-registry", "skopeo", "containerd", "ctr");
@@ -76,18 +62,9 @@ class MultiUpstreamIT {
                 .install();
     }
 
-    @Deployment(name = "MultiUpstreamIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
-    }
-
-    private String mirror() {
-        return "http://" + mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
-    }
-
     @Test
     void containerdPullsEachRegistryThroughTheMirrorByNs() {
-        try (ContainerdHosts hosts = ContainerdHosts.create().mirror("docker.io", mirror()).mirror("ghcr.io", mirror())) {
+        try (ContainerdHosts hosts = ContainerdHosts.create().mirror("docker.io", "http://" + mirrorHost()).mirror("ghcr.io", "http://" + mirrorHost())) {
             containerd.reset();
             hub.clearRequests();
             ghcr.clearRequests();
@@ -115,7 +92,7 @@ class MultiUpstreamIT {
 
     @Test
     void theRegistryHostInThePathSelectsTheUpstream() throws Exception {
-        String host = mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
+        String host = mirrorHost();
         for (SeededImage image : List.of(ghcrImage, hubImage)) {
             String registry = image == ghcrImage ? "ghcr.io" : "docker.io";
             Path dir = TempDirs.create("prefixed");
@@ -131,28 +108,28 @@ class MultiUpstreamIT {
 
     @Test
     void nsAndPlainPathsAreRoutedAsConfigured() {
-        var byNs = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=ghcr.io", "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
+        var byNs = MirrorHttp.get(mirror, "/v2/owner/tool/manifests/2?ns=ghcr.io", "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
         assertEquals(200, byNs.statusCode(), byNs.body());
         assertEquals(ghcrImage.digest(), byNs.headers().firstValue("Docker-Content-Digest").orElseThrow());
         assertEquals("ghcr.io", byNs.headers().firstValue("OCI-Namespace").orElseThrow());
 
         // Docker Hub rules apply under ns=docker.io: "app" is library/app
-        var official = MirrorHttp.get(mirrorUrl, "/v2/app/manifests/1?ns=docker.io");
+        var official = MirrorHttp.get(mirror, "/v2/app/manifests/1?ns=docker.io");
         assertEquals(200, official.statusCode(), official.body());
         assertEquals(hubImage.digest(), official.headers().firstValue("Docker-Content-Digest").orElseThrow());
         // legacy Hub host names are the same registry
-        var alias = MirrorHttp.get(mirrorUrl, "/v2/library/app/manifests/1?ns=index.docker.io");
+        var alias = MirrorHttp.get(mirror, "/v2/library/app/manifests/1?ns=index.docker.io");
         assertEquals(hubImage.digest(), alias.headers().firstValue("Docker-Content-Digest").orElseThrow());
 
         // a plain path goes to the default upstream, which is down here
-        var plain = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2", "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
+        var plain = MirrorHttp.get(mirror, "/v2/owner/tool/manifests/2", "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
         assertEquals(503, plain.statusCode(), plain.body());
 
-        var unknown = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=registry.example.com",
+        var unknown = MirrorHttp.get(mirror, "/v2/owner/tool/manifests/2?ns=registry.example.com",
                 "Authorization", RealmUsers.basic(RealmUsers.INSIDER));
         assertEquals(404, unknown.statusCode());
         assertTrue(unknown.body().contains("NAME_UNKNOWN"), unknown.body());
-        var malformed = MirrorHttp.get(mirrorUrl, "/v2/owner/tool/manifests/2?ns=evil%0d%0aX-Injected:%201");
+        var malformed = MirrorHttp.get(mirror, "/v2/owner/tool/manifests/2?ns=evil%0d%0aX-Injected:%201");
         assertEquals(400, malformed.statusCode(), malformed.body());
         assertTrue(malformed.headers().firstValue("X-Injected").isEmpty());
     }

@@ -5,31 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.FaultyUpstream;
 import io.regcache.oci.MediaTypes;
-import java.net.URL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With {@code security.anonymous: none}, every pull needs a realm user with registry-pull. */
-@RunAsClient
-class NoAnonymousIT {
+class NoAnonymousIT extends DeployedMirror {
     static FaultyUpstream upstream;
 
     @RegisterExtension
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(NoAnonymousIT::start);
-
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
@@ -38,11 +24,6 @@ class NoAnonymousIT {
                 .upstream("docker.io", upstream.url(), true)
                 .with("security:\n  anonymous: none")
                 .install();
-    }
-
-    @Deployment(name = "NoAnonymousIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     @Test

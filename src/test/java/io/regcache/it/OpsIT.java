@@ -12,7 +12,6 @@ import io.regcache.it.support.FreePort;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,11 +22,6 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,9 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What operators see and do: Prometheus metrics, health, the status API (public figures for
  * everyone, repository names only for registry-admin) and the admin actions.
  */
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OpsIT {
+class OpsIT extends DeployedMirror {
     static final ObjectMapper JSON = new ObjectMapper();
     static FaultyUpstream upstream;
     static Path storage;
@@ -54,13 +47,6 @@ class OpsIT {
     @RegisterExtension
     @org.junit.jupiter.api.Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(OpsIT::start);
-
-    @RegisterExtension
-    @org.junit.jupiter.api.Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
 
     static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
@@ -105,11 +91,6 @@ class OpsIT {
                 .upstream("docker.io", upstream.url(), true)
                 .upstream("quay.io", "http://127.0.0.1:" + FreePort.find(), false) // down: health is degraded
                 .install();
-    }
-
-    @Deployment(name = "OpsIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     private Path fileOf(byte[] content) {

@@ -17,18 +17,12 @@ import io.regcache.it.support.Skopeo;
 import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.TokenServer;
 import io.regcache.it.support.UpstreamRegistry;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -39,9 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Pulls through the deployed WAR from a real distribution registry with Docker Hub-style token
  * auth, with skopeo and with plain HTTP, and compares every byte with what the upstream serves.
  */
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PullThroughIT {
+class PullThroughIT extends DeployedMirror {
     static TokenServer tokens;
     static UpstreamRegistry upstream;
     static Skopeo skopeo;
@@ -54,13 +47,6 @@ class PullThroughIT {
     @RegisterExtension
     @org.junit.jupiter.api.Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(PullThroughIT::start);
-
-    @RegisterExtension
-    @org.junit.jupiter.api.Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirrorUrl;
 
     static void start() {
         RequiredTools.require("docker-registry", "skopeo");
@@ -82,17 +68,8 @@ class PullThroughIT {
                 .install();
     }
 
-    @Deployment(name = "PullThroughIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
-    }
-
-    private String mirror() {
-        return mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
-    }
-
     private RegistryHttpClient http() {
-        return new RegistryHttpClient("http://" + mirror());
+        return new RegistryHttpClient("http://" + mirrorHost());
     }
 
     @Test
@@ -103,7 +80,7 @@ class PullThroughIT {
             try {
                 // one-component names are Docker Hub official images: "alpha" is "library/alpha"
                 String name = image.repository().startsWith("library/") ? image.repository().substring(8) : image.repository();
-                skopeo.copyToDir("docker://" + mirror() + "/" + name + ":" + image.tag(), dir, null, image.isIndex());
+                skopeo.copyToDir("docker://" + mirrorHost() + "/" + name + ":" + image.tag(), dir, null, image.isIndex());
                 assertArrayEquals(image.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")),
                         "manifest of " + image + " differs from the upstream's");
                 Set<String> expected = image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet());
@@ -149,18 +126,18 @@ class PullThroughIT {
     @Order(3)
     void acceptDecidesWhatATagResolvesTo() throws Exception {
         // Docker's style: one Accept line per type. Without list support the upstream answers the amd64 child.
-        var response = MirrorHttp.get(mirrorUrl, "/v2/team/list/manifests/1",
+        var response = MirrorHttp.get(mirror, "/v2/team/list/manifests/1",
                 "Accept", "application/vnd.docker.distribution.manifest.v2+json",
                 "Accept", "application/vnd.oci.image.manifest.v1+json");
         assertEquals(200, response.statusCode());
         assertEquals(dockerList.child(Platform.LINUX_AMD64).digest(),
                 response.headers().firstValue("Docker-Content-Digest").orElseThrow());
         // and with list support, the same tag is the list itself: records are kept per Accept set
-        var full = MirrorHttp.get(mirrorUrl, "/v2/team/list/manifests/1",
+        var full = MirrorHttp.get(mirror, "/v2/team/list/manifests/1",
                 "Accept", "application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json");
         assertEquals(dockerList.digest(), full.headers().firstValue("Docker-Content-Digest").orElseThrow());
         // an OCI index is not served to a client that does not accept it
-        var refused = MirrorHttp.get(mirrorUrl, "/v2/library/multi/manifests/1",
+        var refused = MirrorHttp.get(mirror, "/v2/library/multi/manifests/1",
                 "Accept", "application/vnd.docker.distribution.manifest.v2+json");
         assertEquals(404, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("MANIFEST_UNKNOWN"), refused.body());
@@ -206,13 +183,13 @@ class PullThroughIT {
     void blobRangesAreServed() throws Exception {
         BlobRef layer = v2s2.layers().get(1);
         byte[] whole = http().getBlob(v2s2.repository(), layer.digest()).body();
-        var part = MirrorHttp.getBytes(mirrorUrl, "/v2/library/alpha/blobs/" + layer.digest(), "Range", "bytes=1000-1999");
+        var part = MirrorHttp.getBytes(mirror, "/v2/library/alpha/blobs/" + layer.digest(), "Range", "bytes=1000-1999");
         assertEquals(206, part.statusCode());
         assertEquals("bytes 1000-1999/" + layer.size(), part.headers().firstValue("Content-Range").orElseThrow());
         assertArrayEquals(java.util.Arrays.copyOfRange(whole, 1000, 2000), part.body());
-        var open = MirrorHttp.getBytes(mirrorUrl, "/v2/library/alpha/blobs/" + layer.digest(), "Range", "bytes=" + (layer.size() - 10) + "-");
+        var open = MirrorHttp.getBytes(mirror, "/v2/library/alpha/blobs/" + layer.digest(), "Range", "bytes=" + (layer.size() - 10) + "-");
         assertArrayEquals(java.util.Arrays.copyOfRange(whole, whole.length - 10, whole.length), open.body());
-        var beyond = MirrorHttp.getBytes(mirrorUrl, "/v2/library/alpha/blobs/" + layer.digest(), "Range", "bytes=" + layer.size() + "-");
+        var beyond = MirrorHttp.getBytes(mirror, "/v2/library/alpha/blobs/" + layer.digest(), "Range", "bytes=" + layer.size() + "-");
         assertEquals(416, beyond.statusCode());
         assertEquals("bytes */" + layer.size(), beyond.headers().firstValue("Content-Range").orElseThrow());
     }
@@ -224,7 +201,7 @@ class PullThroughIT {
         Path dir = TempDirs.create("pulled");
         try {
             // a realm user with registry-private receives what only the mirror's account can fetch
-            skopeo.copyToDir("docker://" + mirror() + "/" + secret.repository() + ":1", dir, RealmUsers.INSIDER, false);
+            skopeo.copyToDir("docker://" + mirrorHost() + "/" + secret.repository() + ":1", dir, RealmUsers.INSIDER, false);
             assertArrayEquals(secret.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
         } finally {
             TempDirs.deleteQuietly(dir);
@@ -235,7 +212,7 @@ class PullThroughIT {
     @Test
     @Order(8)
     void tagListsAreProxiedAndPaged() throws Exception {
-        var all = MirrorHttp.get(mirrorUrl, "/v2/library/alpha/tags/list");
+        var all = MirrorHttp.get(mirror, "/v2/library/alpha/tags/list");
         assertEquals(200, all.statusCode());
         assertEquals(Set.of("1", "2", "3"), tagsOf(all.body()));
 
@@ -244,7 +221,7 @@ class PullThroughIT {
         String next = "/v2/alpha/tags/list?n=2";
         int pages = 0;
         while (next != null) {
-            var page = MirrorHttp.get(mirrorUrl, next);
+            var page = MirrorHttp.get(mirror, next);
             assertEquals(200, page.statusCode(), page.body());
             Set<String> tags = tagsOf(page.body());
             assertTrue(tags.size() <= 2, page.body());
@@ -257,7 +234,7 @@ class PullThroughIT {
         assertEquals(List.of("1", "2", "3"), collected);
         assertEquals(2, pages);
 
-        var none = MirrorHttp.get(mirrorUrl, "/v2/library/alpha/tags/list?n=0");
+        var none = MirrorHttp.get(mirror, "/v2/library/alpha/tags/list?n=0");
         assertEquals(200, none.statusCode());
         assertEquals(Set.of(), tagsOf(none.body()));
         assertTrue(none.headers().firstValue("Link").isEmpty());
@@ -277,7 +254,7 @@ class PullThroughIT {
             for (SeededImage image : List.of(ociIndex, v2s2)) {
                 Path dir = TempDirs.create("offline");
                 try {
-                    skopeo.copyToDir("docker://" + mirror() + "/" + image.repository() + "@" + image.digest(), dir, null, image.isIndex());
+                    skopeo.copyToDir("docker://" + mirrorHost() + "/" + image.repository() + "@" + image.digest(), dir, null, image.isIndex());
                     assertArrayEquals(image.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
                     assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()),
                             Skopeo.blobDigestsInDir(dir));

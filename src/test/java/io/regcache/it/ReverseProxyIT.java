@@ -50,11 +50,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -76,9 +71,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * to disk; tag-list {@code Link}s stay usable; a client cannot smuggle forwarding headers through
  * the proxy. And straight to the mirror, forwarding headers count from the trusted proxy only.
  */
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReverseProxyIT {
+class ReverseProxyIT extends DeployedMirror {
     static final Path EXAMPLE = Path.of("conf", "nginx.conf.example");
     static final Path NPM_SNIPPET = Path.of("conf", "nginx-proxy-manager.conf");
     /**
@@ -108,13 +102,6 @@ class ReverseProxyIT {
     @org.junit.jupiter.api.Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(ReverseProxyIT::start);
 
-    @RegisterExtension
-    @org.junit.jupiter.api.Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirrorUrl;
-
     static void start() {
         RequiredTools.require(Nginx.executable(), "docker-registry", "skopeo");
         tokens = setup.closeLater(TokenServer.start());
@@ -134,11 +121,6 @@ class ReverseProxyIT {
                 .with("security:\n  trustedproxies: [127.0.0.1/32]")
                 .install();
         setup.closeLater(() -> Files.deleteIfExists(config)); // written next to the storage dir, not in it
-    }
-
-    @Deployment(name = "ReverseProxyIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     /** One nginx in front of the mirror, configured from one of the files in conf/. */
@@ -165,7 +147,7 @@ class ReverseProxyIT {
      */
     private List<Proxy> proxies() {
         if (proxies == null) {
-            int mirrorPort = mirrorUrl.getPort();
+            int mirrorPort = mirror.getPort();
             List<Proxy> started = new ArrayList<>();
             int port = FreePort.find();
             started.add(new Proxy("nginx.conf.example",
@@ -304,7 +286,7 @@ class ReverseProxyIT {
             assertEquals("registry/2.0", ping.headers().firstValue("Docker-Distribution-API-Version").orElse(null));
             String challenge = challenge(ping);
             assertTrue(challenge.startsWith("Bearer realm=\"" + proxy.external() + "/token\""),
-                    proxy + ": expected the proxy's https URL, not the mirror's " + mirrorUrl + ": " + challenge);
+                    proxy + ": expected the proxy's https URL, not the mirror's " + mirror + ": " + challenge);
             assertTrue(challenge.contains("service=\"regcache\""), challenge);
             assertEquals(HttpClient.Version.HTTP_2, ping.version(), proxy + " speaks HTTP/2 to clients");
 
@@ -465,17 +447,17 @@ class ReverseProxyIT {
     @Order(8)
     void forwardingHeadersAreBelievedFromTheTrustedProxyOnly() {
         proxies(); // the proxies are up; the mirror answers on its own port too
-        String mirror = "127.0.0.1:" + mirrorUrl.getPort();
+        String direct = "127.0.0.1:" + mirror.getPort();
         String[] forged = {"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https",
             "Forwarded", "for=203.0.113.9;host=evil.example;proto=https"};
 
         // straight to the mirror from 127.0.0.2, which is not a trusted proxy: its own URL
-        RawResponse untrusted = rawGet("127.0.0.2", mirrorUrl.getPort(), "/v2/", forged);
+        RawResponse untrusted = rawGet("127.0.0.2", mirror.getPort(), "/v2/", forged);
         assertEquals(401, untrusted.status(), untrusted.head());
-        assertEquals("http://" + mirror + "/token", realmOf(untrusted.header("www-authenticate")), untrusted.head());
+        assertEquals("http://" + direct + "/token", realmOf(untrusted.header("www-authenticate")), untrusted.head());
 
         // the same request from 127.0.0.1, where the proxies connect from: believed, as theirs are
-        RawResponse trusted = rawGet("127.0.0.1", mirrorUrl.getPort(), "/v2/", forged);
+        RawResponse trusted = rawGet("127.0.0.1", mirror.getPort(), "/v2/", forged);
         assertEquals(401, trusted.status(), trusted.head());
         assertEquals("https://evil.example/token", realmOf(trusted.header("www-authenticate")), trusted.head());
     }

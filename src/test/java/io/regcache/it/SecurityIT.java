@@ -20,7 +20,6 @@ import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.TokenServer;
 import io.regcache.it.support.UpstreamRegistry;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,11 +32,6 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,9 +46,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * registry-private get the account's view with skopeo and containerd; bad passwords are refused
  * and throttled; the upstream password never shows in a log.
  */
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SecurityIT {
+class SecurityIT extends DeployedMirror {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> LOG_LINES = new ArrayList<>();
     static final Handler CAPTURE = new Handler() {
@@ -85,13 +78,6 @@ class SecurityIT {
     @org.junit.jupiter.api.Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(SecurityIT::start);
 
-    @RegisterExtension
-    @org.junit.jupiter.api.Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirrorUrl;
-
     static void start() {
         RequiredTools.require("docker-registry", "skopeo", "containerd", "ctr");
         Logger.getLogger("").addHandler(CAPTURE);
@@ -113,25 +99,16 @@ class SecurityIT {
         Logger.getLogger("").removeHandler(CAPTURE);
     }
 
-    @Deployment(name = "SecurityIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
-    }
-
-    private String host() {
-        return mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
-    }
-
     private CommandResult skopeoPull(String ref, String creds, Path dir) {
         List<String> args = new ArrayList<>(List.of("copy", "--src-tls-verify=false"));
         args.add(creds == null ? "--src-no-creds" : "--src-creds=" + creds);
-        args.add("docker://" + host() + "/" + ref);
+        args.add("docker://" + mirrorHost() + "/" + ref);
         args.add("dir:" + dir);
         return skopeo.runAllowingFailure(Skopeo.DEFAULT_TIMEOUT, args.toArray(String[]::new));
     }
 
     private HttpResponse<String> get(String path, String authorization) {
-        return authorization == null ? MirrorHttp.get(mirrorUrl, path) : MirrorHttp.get(mirrorUrl, path, "Authorization", authorization);
+        return authorization == null ? MirrorHttp.get(mirror, path) : MirrorHttp.get(mirror, path, "Authorization", authorization);
     }
 
     /** Every way an anonymous client could reach the private image: all must fail. */
@@ -147,7 +124,7 @@ class SecurityIT {
                 "/v2/library/open/blobs/" + layer.digest());
         for (String path : paths) {
             for (String method : List.of("GET", "HEAD")) {
-                HttpResponse<String> r = MirrorHttp.request(mirrorUrl, method, path);
+                HttpResponse<String> r = MirrorHttp.request(mirror, method, path);
                 assertTrue(r.statusCode() == 401 || r.statusCode() == 404, when + ": " + method + " " + path + " -> " + r.statusCode() + " " + r.body());
                 assertFalse(r.headers().firstValue("Docker-Content-Digest").isPresent(), when + ": " + method + " " + path + " leaked a digest");
                 assertFalse(r.body().contains(privateImage.manifestText().substring(0, 40)), when + ": " + path + " leaked the manifest");
@@ -169,7 +146,7 @@ class SecurityIT {
         HttpResponse<String> ping = get("/v2/", null);
         assertEquals(401, ping.statusCode());
         String challenge = ping.headers().firstValue("WWW-Authenticate").orElse("");
-        assertTrue(challenge.startsWith("Bearer realm=\"http://" + host() + "/token\""), challenge);
+        assertTrue(challenge.startsWith("Bearer realm=\"http://" + mirrorHost() + "/token\""), challenge);
         assertTrue(challenge.contains("service=\"regcache\""), challenge);
         assertEquals("application/json", ping.headers().firstValue("Content-Type").orElse(null));
         assertTrue(ping.body().contains("\"UNAUTHORIZED\""), ping.body());
@@ -208,8 +185,7 @@ class SecurityIT {
         } finally {
             TempDirs.deleteQuietly(dir);
         }
-        String mirror = "http://" + host();
-        try (ContainerdHosts hosts = ContainerdHosts.create().mirror("docker.io", mirror)) {
+        try (ContainerdHosts hosts = ContainerdHosts.create().mirror("docker.io", "http://" + mirrorHost())) {
             containerd.reset();
             CommandResult fetched = containerd.fetch("docker.io/private/secret:1", hosts.dir(), RealmUsers.INSIDER);
             assertTrue(fetched.ok(), fetched.describe());
@@ -260,14 +236,14 @@ class SecurityIT {
         assertEquals(401, get("/v2/private/secret/manifests/1", "Bearer " + tampered).statusCode());
         // containerd's OAuth2 form
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/token"))
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://" + mirrorHost() + "/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=insider&password=insider-pass"
                         + "&service=regcache&client_id=test&scope=repository%3Aprivate%2Fsecret%3Apull")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, form.statusCode(), form.body());
         assertTrue(JSON.readTree(form.body()).hasNonNull("access_token"));
-        HttpResponse<String> refresh = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/token"))
+        HttpResponse<String> refresh = http.send(HttpRequest.newBuilder(URI.create("http://" + mirrorHost() + "/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=x&service=regcache")).build(),
                 HttpResponse.BodyHandlers.ofString());

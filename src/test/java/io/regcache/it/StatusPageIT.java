@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regcache.it.support.FaultyUpstream;
+import io.regcache.it.support.Pause;
 import io.regcache.it.support.RequiredTools;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
@@ -36,11 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -72,10 +68,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the public page names no repository; an admin sees the repositories and runs the janitor, a
  * prefetch and a purge. Screenshots go to {@code target/screenshots/}.
  */
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class StatusPageIT {
+class StatusPageIT extends DeployedMirror {
     static final String REPO = "statuspage/app";
     static final String WARM = "statuspage/warm";
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -101,13 +96,6 @@ class StatusPageIT {
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(StatusPageIT::start);
 
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
-
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
         serveImage(REPO, "1", MANIFEST, CONFIG, LAYER);
@@ -117,11 +105,6 @@ class StatusPageIT {
                 .upstream("docker.io", upstream.url(), true)
                 .with("proxy:\n  maxsize: 64MiB\n  tagwindow: 0s")
                 .install();
-    }
-
-    @Deployment(name = "StatusPageIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     // ------------------------------------------------------------------ tests
@@ -207,7 +190,7 @@ class StatusPageIT {
             if ("HIT".equals(hit.headers().firstValue("X-Cache").orElse(null))) {
                 break;
             }
-            sleep(100);
+            Pause.millis(100);
         }
         assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null));
         HttpResponse<String> byDigest = MirrorHttp.get(mirror, "/v2/" + REPO + "/manifests/" + Digest.sha256(MANIFEST), "Accept", accept);
@@ -589,14 +572,5 @@ class StatusPageIT {
 
     private static String contentType(HttpResponse<?> r) {
         return r.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

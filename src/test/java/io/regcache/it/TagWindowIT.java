@@ -5,31 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.regcache.it.support.FaultyUpstream;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
-import java.net.URL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With a tag window, a tag resolved within it is served without asking the upstream at all. */
-@RunAsClient
-class TagWindowIT {
+class TagWindowIT extends DeployedMirror {
     static FaultyUpstream upstream;
 
     @RegisterExtension
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(TagWindowIT::start);
-
-    @RegisterExtension
-    @Order(2)
-    static final ArquillianExtension arquillian = new ArquillianExtension();
-
-    @ArquillianResource
-    URL mirror;
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
@@ -37,11 +23,6 @@ class TagWindowIT {
                 .upstream("docker.io", upstream.url(), true)
                 .with("proxy:\n  tagwindow: 1h")
                 .install();
-    }
-
-    @Deployment(name = "TagWindowIT", testable = false)
-    static WebArchive war() {
-        return MirrorWar.packaged();
     }
 
     @Test

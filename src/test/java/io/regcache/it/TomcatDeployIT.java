@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.BlobRef;
+import io.regcache.it.support.Closer;
 import io.regcache.it.support.CommandResult;
 import io.regcache.it.support.ForkedMirror;
 import io.regcache.it.support.FreePort;
 import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
+import io.regcache.it.support.LogFiles;
 import io.regcache.it.support.LoggedProcess;
 import io.regcache.it.support.RegistryRequest;
 import io.regcache.it.support.RequiredTools;
@@ -22,17 +24,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -85,11 +82,11 @@ class TomcatDeployIT {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern CACHE_OUTCOME = Pattern.compile(" (HIT|MISS|STALE|-)$");
 
-    private static final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private static final Closer resources = new Closer();
     private static Skopeo skopeo;
     private static SeededImage image;
     private static URL mirrorUrl;
-    private static Path accessLogDir;
+    private static LogFiles accessLog;
 
     @BeforeAll
     static void startTomcat() throws IOException {
@@ -100,11 +97,10 @@ class TomcatDeployIT {
                 .filter(d -> Files.isRegularFile(d.resolve("server.xml"))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no server.xml under " + home + "/{skel/conf,etc,conf}"));
 
-        Path dir = TempDirs.create("tomcat-deploy");
-        resources.push(() -> TempDirs.deleteQuietly(dir));
-        UpstreamRegistry upstream = closeLater(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
-        skopeo = closeLater(new Skopeo());
-        image = closeLater(new ImageSeeder(upstream, skopeo)).seed(ImageKind.OCI, REPOSITORY, TAG, 300_000);
+        Path dir = resources.tempDir("tomcat-deploy");
+        UpstreamRegistry upstream = resources.add(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
+        skopeo = resources.add(new Skopeo());
+        image = resources.add(new ImageSeeder(upstream, skopeo)).seed(ImageKind.OCI, REPOSITORY, TAG, 300_000);
         Path config = dir.resolve("mirror.yml");
         Files.writeString(config, MirrorYaml.storage(dir.resolve("storage"))
                 .upstream("docker.io", upstream.url(), true)
@@ -112,10 +108,10 @@ class TomcatDeployIT {
 
         int port = FreePort.find();
         Path base = catalinaBase(dir.resolve("tomcat"), skeleton, port, config);
-        accessLogDir = base.resolve("logs");
+        accessLog = new LogFiles(base.resolve("logs"), name -> name.startsWith("localhost_access_log"));
         List<String> command = List.of("env", "CATALINA_HOME=" + home, "CATALINA_BASE=" + base,
                 "JAVA_HOME=" + System.getProperty("java.home"), home.resolve("bin/catalina.sh").toString(), "run");
-        LoggedProcess tomcat = closeLater(LoggedProcess.start("tomcat", command, base, dir.resolve("tomcat.log"), null,
+        LoggedProcess tomcat = resources.add(LoggedProcess.start("tomcat", command, base, dir.resolve("tomcat.log"), null,
                 List.of("MIRROR_CONFIG", "REGISTRY_PROXY_REMOTEURL", "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY",
                         "CATALINA_OPTS", "JAVA_OPTS", "CATALINA_TMPDIR")));
         mirrorUrl = new URL("http://127.0.0.1:" + port);
@@ -155,50 +151,13 @@ class TomcatDeployIT {
     }
 
     private static void awaitReady(LoggedProcess tomcat) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!tomcat.isAlive()) {
-                throw new IllegalStateException("Tomcat exited during startup; log tail:\n" + tomcat.tail(40));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(mirrorUrl + "/v2/"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.headers().firstValue("Docker-Distribution-API-Version").isPresent()) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.headers().map();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("Tomcat did not serve the mirror at / within " + START_TIMEOUT + " (last: " + last
-                + "); log tail:\n" + tomcat.tail(40));
-    }
-
-    private static <T extends AutoCloseable> T closeLater(T resource) {
-        resources.push(resource);
-        return resource;
+        tomcat.awaitAnswer(URI.create(mirrorUrl + "/v2/"), START_TIMEOUT,
+                r -> r.headers().firstValue("Docker-Distribution-API-Version").isPresent());
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        resources.close();
     }
 
     private static String mirror() {
@@ -251,7 +210,7 @@ class TomcatDeployIT {
     void theAccessLogRecordsTheCacheOutcomeOfEveryPull() {
         String manifestPath = "/v2/" + REPOSITORY + "/manifests/" + TAG;
         String layerPath = "/v2/" + REPOSITORY + "/blobs/" + image.layers().get(0).digest();
-        List<String> lines = awaitAccessLog(all -> outcomes(all, layerPath).equals(List.of("MISS", "HIT"))
+        List<String> lines = accessLog.await(all -> outcomes(all, layerPath).equals(List.of("MISS", "HIT"))
                 && outcomes(all, manifestPath).size() == 2);
         for (String line : lines) {
             assertTrue(RegistryRequest.parse(line) != null || line.contains("\"-\" 400 "), "not a combined-format line: " + line);
@@ -270,7 +229,7 @@ class TomcatDeployIT {
         String manifestPath = "/v2/" + REPOSITORY + "/manifests/" + TAG;
         assertEquals(200, MirrorHttp.get(mirrorUrl, manifestPath, "X-Forwarded-For", "203.0.113.7",
                 "Authorization", RealmUsers.basic(USER)).statusCode());
-        awaitAccessLog(all -> all.stream().anyMatch(l -> l.startsWith("203.0.113.7 - " + USER.split(":")[0] + " ")
+        accessLog.await(all -> all.stream().anyMatch(l -> l.startsWith("203.0.113.7 - " + USER.split(":")[0] + " ")
                 && l.contains("\"GET " + manifestPath + " HTTP/1.1\" 200 ")));
     }
 
@@ -286,38 +245,4 @@ class TomcatDeployIT {
         return out;
     }
 
-    private static List<String> awaitAccessLog(Predicate<List<String>> condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = accessLogLines();
-            if (condition.test(lines)) {
-                return lines;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("access log in " + accessLogDir + " never reached the expected state; lines:\n  "
-                + String.join("\n  ", lines));
-    }
-
-    private static List<String> accessLogLines() {
-        try (Stream<Path> files = Files.list(accessLogDir)) {
-            List<String> lines = new ArrayList<>();
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("localhost_access_log")).sorted().toList()) {
-                lines.addAll(Files.readAllLines(f));
-            }
-            return lines;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +34,6 @@ public final class ForkedMirror implements AutoCloseable {
     public static final List<String> CONFIG_ENV = List.of("MIRROR_CONFIG", "REGISTRY_PROXY_REMOTEURL",
             "REGISTRY_PROXY_USERNAME", "REGISTRY_PROXY_PASSWORD", "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY",
             "JETTY_HOME", "JETTY_BASE");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final LoggedProcess process;
     private final Path startJar;
@@ -116,30 +112,8 @@ public final class ForkedMirror implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(process + " exited during startup; log tail:\n" + process.tail(40));
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v2/"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200
-                        && "registry/2.0".equals(r.headers().firstValue("Docker-Distribution-API-Version").orElse(null))) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.headers().map();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + process, e);
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException(process + " did not answer GET /v2/ with 200 within " + START_TIMEOUT
-                + " (last: " + last + "); log tail:\n" + process.tail(40));
+        process.awaitAnswer(URI.create(url + "/v2/"), START_TIMEOUT, r -> r.statusCode() == 200
+                && "registry/2.0".equals(r.headers().firstValue("Docker-Distribution-API-Version").orElse(null)));
     }
 
     public URL url() {
@@ -254,15 +228,6 @@ public final class ForkedMirror implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + process + " to exit", e);
             }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

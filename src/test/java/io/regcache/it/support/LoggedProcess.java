@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +18,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A long-running child process (registry, containerd) whose merged stdout/stderr is appended line
  * by line to a log file and optionally handed to a listener (used to parse access-log lines).
  */
 public final class LoggedProcess implements AutoCloseable {
+    private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final String name;
     private final Process process;
     private final Path logFile;
@@ -100,6 +107,36 @@ public final class LoggedProcess implements AutoCloseable {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /**
+     * Waits until a {@code GET} of {@code uri} gets an answer that {@code ready} accepts (a server
+     * coming up); fails with the log's tail when the process exits or {@code timeout} passes.
+     */
+    public void awaitAnswer(URI uri, Duration timeout, Predicate<HttpResponse<String>> ready) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited during startup; log tail:\n" + tail(40));
+            }
+            try {
+                HttpResponse<String> r = PROBE.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.test(r)) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.headers().map();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            Pause.millis(200);
+        }
+        throw new IllegalStateException(name + " gave no ready answer to GET " + uri + " within " + timeout
+                + " (last: " + last + "); log tail:\n" + tail(40));
     }
 
     /** Last lines of the log file, for exception messages. */

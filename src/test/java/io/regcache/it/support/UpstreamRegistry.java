@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
@@ -139,7 +138,7 @@ public final class UpstreamRegistry implements AutoCloseable {
             if (status == 200 || status == 401) {
                 return;
             }
-            sleep(50);
+            Pause.millis(50);
         }
         process.stop(Duration.ofSeconds(2));
         throw new IllegalStateException("docker-registry did not answer GET /v2/ within " + START_TIMEOUT
@@ -307,14 +306,4 @@ public final class UpstreamRegistry implements AutoCloseable {
     public String toString() {
         return "UpstreamRegistry[" + url() + ", " + auth.getClass().getSimpleName() + "]";
     }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
 }
