@@ -11,7 +11,6 @@
                                      "REQ_PER_S P99_MS REQUESTS NON_2XX_3XX SOCKET_ERRORS"
     tools.py stats X [X ...]         "BEST MEDIAN" of the numbers
     tools.py mbs BYTES SECONDS       throughput in MB/s (10^6 bytes per second), 1 decimal
-    tools.py ratio A B               A/B with 2 decimals ("-" when B is 0 or either is missing)
 """
 import os
 import re
@@ -128,16 +127,9 @@ def mbs(nbytes, seconds):
     print(f"{float(nbytes) / s / 1e6:.1f}" if s > 0 else "-")
 
 
-def ratio(a, b):
-    try:
-        print(f"{float(a) / float(b):.2f}")
-    except (ValueError, ZeroDivisionError):
-        print("-")
-
-
 COMMANDS = {"ports": ports, "rss": rss, "rss-now": rss_now, "cpu-busy": cpu_busy,
             "proc-cpu": proc_cpu, "wrk": wrk, "stats": stats,
-            "mbs": mbs, "ratio": ratio}
+            "mbs": mbs}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

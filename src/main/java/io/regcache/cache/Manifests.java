@@ -216,20 +216,12 @@ final class Manifests {
 
     /** The digest of manifest bytes fetched by tag, cross-checked against the upstream's header. */
     private static Digest digestOf(Upstream.FetchedManifest f) {
-        Digest computed = Digest.sha256(f.bytes());
-        if (f.headerDigest() == null) {
-            return computed;
-        }
-        Digest claimed;
-        try {
-            claimed = Digest.parse(f.headerDigest().trim());
-        } catch (RegistryException e) {
-            throw UpstreamException.badResponse("upstream sent an invalid Docker-Content-Digest");
-        }
-        if (!claimed.matches(f.bytes())) {
+        Digest claimed = f.claimedDigest();
+        Digest computed = Digest.of(claimed == null ? "sha256" : claimed.algorithm(), f.bytes());
+        if (claimed != null && !claimed.equals(computed)) {
             throw UpstreamException.badResponse("upstream manifest bytes do not match its Docker-Content-Digest " + claimed);
         }
-        return claimed.algorithm().equals("sha256") ? computed : claimed;
+        return computed;
     }
 
     /** Stores verified manifest bytes and records them (and the blobs they reference) for the repository. */

@@ -33,6 +33,8 @@ public final class ConfigLoader {
     public static final String ENV = "MIRROR_CONFIG";
     public static final Path DEFAULT_FILE = Path.of("conf", "mirror.yml");
     public static final String DOCKER_HUB_URL = "https://registry-1.docker.io";
+    /** Docker Hub's other host names: clients may use them for docker.io, and so may an upstream's url. */
+    private static final List<String> DOCKER_HUB_ALIASES = List.of("index.docker.io", "registry-1.docker.io");
 
     private static final Pattern REGISTRY_HOST = Pattern.compile(
             "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?");
@@ -189,7 +191,7 @@ public final class ConfigLoader {
             }
             List<String> aliases = new ArrayList<>(u.aliases);
             if (registry.equals("docker.io")) {
-                aliases.addAll(List.of("index.docker.io", "registry-1.docker.io"));
+                aliases.addAll(DOCKER_HUB_ALIASES);
             }
             for (String name : concat(registry, aliases)) {
                 if (!names.add(name)) {
@@ -330,7 +332,7 @@ public final class ConfigLoader {
     /** The host name clients use for an upstream URL: Docker Hub's API host is {@code docker.io} to them. */
     static String registryNameOf(URI url) {
         String host = url.getHost();
-        if (host.equals("registry-1.docker.io") || host.equals("index.docker.io")) {
+        if (DOCKER_HUB_ALIASES.contains(host)) {
             return "docker.io";
         }
         return url.getPort() > 0 ? host + ":" + url.getPort() : host;

@@ -1,7 +1,9 @@
 package io.regcache.upstream;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Where the mirror's upstream account may be sent: to the upstream's own host, or to a token realm
@@ -9,6 +11,8 @@ import java.util.Locale;
  * gets anonymous requests only.
  */
 final class CredentialPolicy {
+    private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
+
     private CredentialPolicy() {
     }
 
@@ -30,7 +34,7 @@ final class CredentialPolicy {
 
     /** The last two labels of a DNS name (three under a two-letter country code's second level). */
     static String registrableDomain(String host) {
-        if (host.matches("[0-9.]+") || host.contains(":")) {
+        if (IPV4.matcher(host).matches() || host.contains(":")) {
             return null; // IP literals have no parent domain
         }
         String[] labels = host.split("\\.");
@@ -46,6 +50,6 @@ final class CredentialPolicy {
         if (labels.length < keep) {
             return null;
         }
-        return String.join(".", java.util.Arrays.copyOfRange(labels, labels.length - keep, labels.length));
+        return String.join(".", Arrays.copyOfRange(labels, labels.length - keep, labels.length));
     }
 }

@@ -42,8 +42,8 @@ final class TokenSource {
         this.timeout = timeout;
     }
 
-    /** A token for the scope; {@code credentials} null means anonymous. */
-    String token(Challenge challenge, String scope, Credentials credentials, boolean refresh) {
+    /** A token for the scope from the challenge's realm (parsed by the caller); {@code credentials} null means anonymous. */
+    String token(Challenge challenge, URI realm, String scope, Credentials credentials, boolean refresh) {
         Key key = new Key(challenge.realm(), challenge.service(), scope, credentials == null ? "" : credentials.username());
         CompletableFuture<Token> mine = new CompletableFuture<>();
         CompletableFuture<Token> current = cache.compute(key, (k, existing) -> {
@@ -58,7 +58,7 @@ final class TokenSource {
         });
         if (current == mine) {
             try {
-                mine.complete(fetch(challenge, scope, credentials));
+                mine.complete(fetch(challenge, realm, scope, credentials));
             } catch (RuntimeException e) {
                 cache.remove(key, mine);
                 mine.completeExceptionally(e);
@@ -74,7 +74,7 @@ final class TokenSource {
         }
     }
 
-    private Token fetch(Challenge challenge, String scope, Credentials credentials) {
+    private Token fetch(Challenge challenge, URI realm, String scope, Credentials credentials) {
         StringBuilder query = new StringBuilder();
         if (challenge.service() != null) {
             append(query, "service", challenge.service());
@@ -87,7 +87,6 @@ final class TokenSource {
         if (credentials != null) {
             append(query, "account", credentials.username());
         }
-        URI realm = URI.create(challenge.realm());
         URI uri = URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query);
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).GET()
                 .header("User-Agent", UpstreamCaller.USER_AGENT);

@@ -7,6 +7,7 @@ import io.regcache.oci.Access;
 import io.regcache.oci.Digest;
 import io.regcache.oci.MediaTypes;
 import io.regcache.oci.Reference;
+import io.regcache.oci.RegistryException;
 import io.regcache.oci.RepositoryName;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -23,6 +24,7 @@ public final class Upstream {
     /** Manifests larger than this are refused: no registry produces them, and they would sit in memory. */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_TAGS_BYTES = 8 * 1024 * 1024;
+    private static final String DIGEST_HEADER = "Docker-Content-Digest";
 
     /** What a manifest HEAD told: the digest may be absent when an upstream does not send it. */
     public record ManifestHead(Digest digest, String mediaType, long size) {
@@ -30,6 +32,10 @@ public final class Upstream {
 
     /** Manifest bytes as the upstream served them, and the digest header it sent (or null). */
     public record FetchedManifest(byte[] bytes, String mediaType, String headerDigest) {
+        /** The digest the upstream claims for the bytes, or null when it sent none. */
+        public Digest claimedDigest() {
+            return headerDigest == null ? null : parseDigest(headerDigest);
+        }
     }
 
     /** One page of tags/list: the raw JSON body and the Link header (or null). */
@@ -64,31 +70,22 @@ public final class Upstream {
     }
 
     public ManifestHead headManifest(RepositoryName name, Reference ref, AcceptedTypes accept, Access access) {
-        try (UpstreamResponse r = caller.send("HEAD", "/v2/" + name + "/manifests/" + ref,
-                Map.of("Accept", accept.headerValue()), pullScope(name), access)) {
-            check(r, "manifest " + name + ":" + ref);
-            String digest = r.header("Docker-Content-Digest").orElse(null);
-            return new ManifestHead(digest == null ? null : parseDigest(digest),
-                    MediaTypes.bare(r.header("Content-Type").orElse(null)), r.contentLength());
+        try (UpstreamResponse r = openManifest("HEAD", name, ref, accept, access)) {
+            return new ManifestHead(r.header(DIGEST_HEADER).map(Upstream::parseDigest).orElse(null), mediaType(r),
+                    r.contentLength());
         }
     }
 
     public FetchedManifest getManifest(RepositoryName name, Reference ref, AcceptedTypes accept, Access access) {
-        try (UpstreamResponse r = caller.send("GET", "/v2/" + name + "/manifests/" + ref,
-                Map.of("Accept", accept.headerValue()), pullScope(name), access)) {
-            check(r, "manifest " + name + ":" + ref);
-            byte[] bytes = r.readBody(MAX_MANIFEST_BYTES);
-            return new FetchedManifest(bytes, MediaTypes.bare(r.header("Content-Type").orElse(null)),
-                    r.header("Docker-Content-Digest").orElse(null));
-        } catch (IOException e) {
-            throw UpstreamException.unreachable("reading manifest " + name + ":" + ref + " failed: " + e.getMessage(), e);
+        try (UpstreamResponse r = openManifest("GET", name, ref, accept, access)) {
+            return new FetchedManifest(readAll(r, MAX_MANIFEST_BYTES, manifestLabel(name, ref)), mediaType(r),
+                    r.header(DIGEST_HEADER).orElse(null));
         }
     }
 
     /** The blob's size upstream, from a HEAD. */
     public long headBlob(RepositoryName name, Digest digest, Access access) {
-        try (UpstreamResponse r = caller.send("HEAD", "/v2/" + name + "/blobs/" + digest, Map.of(), pullScope(name), access)) {
-            check(r, "blob " + digest);
+        try (UpstreamResponse r = openBlob("HEAD", name, digest, Map.of(), access)) {
             return r.contentLength();
         }
     }
@@ -98,15 +95,7 @@ public final class Upstream {
      * 200 or 206; the caller reads and closes it.
      */
     public UpstreamResponse getBlob(RepositoryName name, Digest digest, long offset, Access access) {
-        Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
-        UpstreamResponse r = caller.send("GET", "/v2/" + name + "/blobs/" + digest, headers, pullScope(name), access);
-        try {
-            check(r, "blob " + digest);
-        } catch (UpstreamException e) {
-            r.close();
-            throw e;
-        }
-        return r;
+        return openBlob("GET", name, digest, offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of(), access);
     }
 
     public TagPage listTags(RepositoryName name, Integer n, String last, Access access) {
@@ -119,22 +108,51 @@ public final class Upstream {
         if (last != null) {
             path.append(sep).append("last=").append(URLEncoder.encode(last, StandardCharsets.UTF_8));
         }
-        try (UpstreamResponse r = caller.send("GET", path.toString(), Map.of("Accept", "application/json"), pullScope(name), access)) {
-            check(r, "tags of " + name);
-            return new TagPage(r.readBody(MAX_TAGS_BYTES), r.header("Link").orElse(null));
-        } catch (IOException e) {
-            throw UpstreamException.unreachable("reading tags of " + name + " failed: " + e.getMessage(), e);
+        String what = "tags of " + name;
+        try (UpstreamResponse r = open("GET", path.toString(), Map.of("Accept", "application/json"), name, access, what)) {
+            return new TagPage(readAll(r, MAX_TAGS_BYTES, what), r.header("Link").orElse(null));
         }
     }
 
-    private static String pullScope(RepositoryName name) {
-        return "repository:" + name + ":pull";
+    private UpstreamResponse openManifest(String method, RepositoryName name, Reference ref, AcceptedTypes accept,
+                                          Access access) {
+        return open(method, "/v2/" + name + "/manifests/" + ref, Map.of("Accept", accept.headerValue()), name, access,
+                manifestLabel(name, ref));
+    }
+
+    private UpstreamResponse openBlob(String method, RepositoryName name, Digest digest, Map<String, String> headers,
+                                      Access access) {
+        return open(method, "/v2/" + name + "/blobs/" + digest, headers, name, access, "blob " + digest);
+    }
+
+    /** Sends a pull request for {@code name}; returns only a 2xx answer, for the caller to close. */
+    private UpstreamResponse open(String method, String path, Map<String, String> headers, RepositoryName name,
+                                  Access access, String what) {
+        UpstreamResponse r = caller.send(method, path, headers, "repository:" + name + ":pull", access);
+        check(r, what); // drains and closes r when it throws
+        return r;
+    }
+
+    private static String manifestLabel(RepositoryName name, Reference ref) {
+        return "manifest " + name + ":" + ref;
+    }
+
+    private static String mediaType(UpstreamResponse r) {
+        return MediaTypes.bare(r.header("Content-Type").orElse(null));
+    }
+
+    private static byte[] readAll(UpstreamResponse r, int max, String what) {
+        try {
+            return r.readBody(max);
+        } catch (IOException e) {
+            throw UpstreamException.unreachable("reading " + what + " failed: " + e.getMessage(), e);
+        }
     }
 
     private static Digest parseDigest(String header) {
         try {
             return Digest.parse(header.trim());
-        } catch (RuntimeException e) {
+        } catch (RegistryException e) {
             throw UpstreamException.badResponse("upstream sent an invalid Docker-Content-Digest");
         }
     }

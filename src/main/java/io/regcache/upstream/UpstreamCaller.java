@@ -34,7 +34,11 @@ final class UpstreamCaller {
     private final List<String> trustedRealms;
     private final String registry;
     private final Telemetry telemetry;
-    private volatile Challenge challenge; // learnt from the upstream's first 401
+    private volatile Learnt learnt; // from the upstream's latest 401 challenge
+
+    /** A challenge and what follows from it, worked out once: the Bearer realm, and whether it may receive the account. */
+    private record Learnt(Challenge challenge, URI realm, boolean accountAllowed) {
+    }
 
     UpstreamCaller(HttpClient http, URI base, Credentials account, Duration timeout, List<String> trustedRealms,
                    String registry, Telemetry telemetry) {
@@ -55,39 +59,50 @@ final class UpstreamCaller {
     UpstreamResponse send(String method, String path, Map<String, String> headers, String scope, Access access) {
         URI uri = URI.create(base + path);
         Credentials credentials = access == Access.ACCOUNT ? account : null;
-        UpstreamResponse response = exchange(method, uri, headers, authorization(scope, credentials, false));
-        if (response.status() == 401) {
-            Challenge c = Challenge.parse(response.header("WWW-Authenticate").orElse(null));
-            response.discard();
-            if (c == null) {
-                return exchange(method, uri, headers, null); // nothing to answer; report the 401 as is
-            }
-            if (!Objects.equals(c, challenge)) {
-                challenge = c;
-            }
-            String wanted = c.isBearer() && c.scope() != null ? c.scope() : scope;
-            response = exchange(method, uri, headers, authorization(wanted, credentials, true));
+        String authorization = authorization(scope, credentials, false);
+        UpstreamResponse response = exchange(method, uri, headers, authorization);
+        if (response.status() != 401) {
+            return response;
         }
-        return response;
+        Challenge c = Challenge.parse(response.header("WWW-Authenticate").orElse(null));
+        if (c == null && authorization == null) {
+            return response; // nothing to answer, and asking again would be the same request
+        }
+        response.discard();
+        if (c == null) {
+            return exchange(method, uri, headers, null); // refused without a challenge: report the answer without credentials
+        }
+        Learnt known = learnt;
+        if (known == null || !c.equals(known.challenge())) {
+            learnt = learn(c);
+        }
+        String wanted = c.isBearer() && c.scope() != null ? c.scope() : scope;
+        return exchange(method, uri, headers, authorization(wanted, credentials, true));
+    }
+
+    private Learnt learn(Challenge c) {
+        if (!c.isBearer() || c.realm() == null) {
+            return new Learnt(c, null, false);
+        }
+        URI realm = URI.create(c.realm());
+        boolean allowed = CredentialPolicy.mayReceive(base, realm)
+                || ("https".equals(realm.getScheme()) && trustedRealms.contains(realm.getHost()));
+        if (account != null && !allowed) {
+            LOG.warning(() -> "not sending the account for " + base.getHost() + " to the token realm on another domain: " + realm.getHost());
+        }
+        return new Learnt(c, realm, allowed);
     }
 
     private String authorization(String scope, Credentials credentials, boolean refresh) {
-        Challenge c = challenge;
-        if (c == null) {
+        Learnt l = learnt;
+        if (l == null) {
             return null;
         }
-        if (c.isBasic()) {
+        if (l.challenge().isBasic()) {
             return credentials == null ? null : credentials.basicHeader();
         }
-        if (c.isBearer() && c.realm() != null) {
-            URI realm = URI.create(c.realm());
-            boolean mayReceive = CredentialPolicy.mayReceive(base, realm)
-                    || ("https".equals(realm.getScheme()) && trustedRealms.contains(realm.getHost()));
-            Credentials sent = credentials != null && mayReceive ? credentials : null;
-            if (credentials != null && sent == null) {
-                LOG.warning(() -> "not sending the account for " + base.getHost() + " to the token realm on another domain: " + URI.create(c.realm()).getHost());
-            }
-            return "Bearer " + tokens.token(c, scope, sent, refresh);
+        if (l.realm() != null) {
+            return "Bearer " + tokens.token(l.challenge(), l.realm(), scope, l.accountAllowed() ? credentials : null, refresh);
         }
         return null;
     }
@@ -116,7 +131,7 @@ final class UpstreamCaller {
                 Thread.currentThread().interrupt();
                 throw UpstreamException.unreachable("interrupted", e);
             }
-            UpstreamResponse response = new UpstreamResponse(r.statusCode(), r.headers(), r.body(), current);
+            UpstreamResponse response = new UpstreamResponse(r.statusCode(), r.headers(), r.body());
             String location = r.headers().firstValue("Location").orElse(null);
             if (!isRedirect(r.statusCode()) || location == null) {
                 telemetry.upstreamCall(registry, r.statusCode(), System.nanoTime() - started,

@@ -3,7 +3,6 @@ package io.regcache.upstream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.util.Optional;
 
@@ -12,13 +11,11 @@ public final class UpstreamResponse implements Closeable {
     private final int status;
     private final HttpHeaders headers;
     private final InputStream body;
-    private final URI uri;
 
-    UpstreamResponse(int status, HttpHeaders headers, InputStream body, URI uri) {
+    UpstreamResponse(int status, HttpHeaders headers, InputStream body) {
         this.status = status;
         this.headers = headers;
         this.body = body;
-        this.uri = uri;
     }
 
     public int status() {
@@ -29,10 +26,6 @@ public final class UpstreamResponse implements Closeable {
         return headers.firstValue(name);
     }
 
-    public HttpHeaders headers() {
-        return headers;
-    }
-
     /** Content-Length, or -1. */
     public long contentLength() {
         return headers.firstValueAsLong("Content-Length").orElse(-1L);
@@ -40,11 +33,6 @@ public final class UpstreamResponse implements Closeable {
 
     public InputStream body() {
         return body;
-    }
-
-    /** The URI that finally answered (after redirects); for messages, never for credentials. */
-    public URI uri() {
-        return uri;
     }
 
     /**
