@@ -101,8 +101,7 @@ final class BlobFetcher implements AutoCloseable {
             download.allWritten(size);
             Digest actual = hashing.get();
             if (!actual.equals(download.digest)) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, 0,
-                        "upstream sent bytes with digest " + actual + " for " + download.digest, null, null);
+                throw UpstreamException.badResponse("upstream sent bytes with digest " + actual + " for " + download.digest);
             }
             download.verified(size); // clients finish now; making the file durable does not hold them up
             Path committed = store.commit(download.tempFile, download.digest);

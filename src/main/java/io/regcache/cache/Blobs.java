@@ -10,9 +10,6 @@ import io.regcache.store.RepositoryIndex;
 import io.regcache.upstream.Upstream;
 import io.regcache.upstream.UpstreamException;
 import io.regcache.upstream.Upstreams;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -42,7 +39,7 @@ final class Blobs {
 
     BlobResult get(Repository repo, Digest digest, Access requested) {
         Upstream up = upstreams.byRegistry(repo.registry());
-        Access access = Manifests.effective(up, requested);
+        Access access = UpstreamErrors.effective(up, requested);
         for (int attempt = 0; attempt < 2; attempt++) {
             Optional<BlobResult> hit = onDisk(up, repo, digest, access, true);
             if (hit.isPresent()) {
@@ -56,7 +53,7 @@ final class Blobs {
             try {
                 size = download.awaitStart();
             } catch (UpstreamException e) {
-                throw toClient(e, up, access);
+                throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN, up, access);
             }
             if (download.origin.equals(repo) && download.access.usableBy(access)) {
                 index.linkBlob(repo, digest, size, download.access); // the upstream just served it for this repository
@@ -70,51 +67,41 @@ final class Blobs {
 
     BlobResult head(Repository repo, Digest digest, Access requested) {
         Upstream up = upstreams.byRegistry(repo.registry());
-        Access access = Manifests.effective(up, requested);
+        Access access = UpstreamErrors.effective(up, requested);
         Optional<BlobResult> hit = onDisk(up, repo, digest, access, false);
         if (hit.isPresent()) {
             return hit.get();
         }
-        try {
-            long size = up.headBlob(repo.name(), digest, access);
-            index.linkBlob(repo, digest, size, access);
-            return new BlobResult(digest, size, null, CacheOutcome.MISS);
-        } catch (UpstreamException e) {
-            throw toClient(e, up, access);
-        }
+        return new BlobResult(digest, confirmUpstream(up, repo, digest, access), null, CacheOutcome.MISS);
     }
 
     private Optional<BlobResult> onDisk(Upstream up, Repository repo, Digest digest, Access access, boolean withContent) {
-        Optional<Path> file = store.find(digest);
-        if (file.isEmpty()) {
+        Optional<BlobStore.Entry> stored = store.stat(digest);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
         ensureRepositoryHas(up, repo, digest, access);
-        long size;
-        try {
-            size = Files.size(file.get());
-        } catch (IOException e) {
-            return Optional.empty(); // removed a moment ago
-        }
-        store.touch(digest, accessGranularity);
-        BlobContent content = withContent ? BlobContent.ofFile(digest, file.get(), size, leases) : null;
+        long size = stored.get().size();
+        store.touch(stored.get(), accessGranularity);
+        BlobContent content = withContent ? BlobContent.ofFile(digest, store.pathOf(digest), size, leases) : null;
         return Optional.of(new BlobResult(digest, size, content, CacheOutcome.HIT));
     }
 
     private void ensureRepositoryHas(Upstream up, Repository repo, Digest digest, Access access) {
         Optional<Access> linked = index.blobAccess(repo, digest);
-        if (linked.isPresent() && linked.get().usableBy(access)) {
-            return;
-        }
-        try {
-            long size = up.headBlob(repo.name(), digest, access);
-            index.linkBlob(repo, digest, size, access);
-        } catch (UpstreamException e) {
-            throw toClient(e, up, access);
+        if (linked.isEmpty() || !linked.get().usableBy(access)) {
+            confirmUpstream(up, repo, digest, access);
         }
     }
 
-    private static RegistryException toClient(UpstreamException e, Upstream up, Access access) {
-        return UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN, access == Access.ANONYMOUS && up.config().hasCredentials());
+    /** The upstream has the blob for this repository and access: linked, and its size returned. */
+    private long confirmUpstream(Upstream up, Repository repo, Digest digest, Access access) {
+        try {
+            long size = up.headBlob(repo.name(), digest, access);
+            index.linkBlob(repo, digest, size, access);
+            return size;
+        } catch (UpstreamException e) {
+            throw UpstreamErrors.toClient(e, ErrorCode.BLOB_UNKNOWN, up, access);
+        }
     }
 }

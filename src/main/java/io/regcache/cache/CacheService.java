@@ -16,7 +16,6 @@ import io.regcache.upstream.Upstreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -37,7 +36,6 @@ public final class CacheService implements AutoCloseable {
     private final Blobs blobs;
     private final TagLists tagLists;
     private final Janitor janitor;
-    private final RepositoryIndex index;
     private final HealthCheck health;
     private final Prefetcher prefetcher;
 
@@ -48,7 +46,7 @@ public final class CacheService implements AutoCloseable {
     CacheService(MirrorConfig config, Telemetry telemetry, Clock clock) {
         this.config = config;
         this.store = new BlobStore(config.storageRoot());
-        this.index = new RepositoryIndex(config.storageRoot());
+        RepositoryIndex index = new RepositoryIndex(config.storageRoot());
         try {
             int removed = store.removeTempFiles();
             if (removed > 0) {
@@ -140,53 +138,33 @@ public final class CacheService implements AutoCloseable {
     }
 
     /**
+     * The repository a name like {@code ghcr.io/owner/app} stands for when its first component names
+     * a configured registry.
+     */
+    public Optional<Repository> prefixed(String name) {
+        int slash = name.indexOf('/');
+        if (slash > 0) {
+            return upstreamFor(name.substring(0, slash)).map(up -> repository(up, name.substring(slash + 1)));
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The repository an image name like {@code ghcr.io/owner/app} or {@code alpine} stands for:
      * a configured registry as first component, else the default upstream.
      */
     public Repository repositoryOf(String name) {
-        int slash = name.indexOf('/');
-        if (slash > 0) {
-            Optional<UpstreamConfig> prefixed = upstreamFor(name.substring(0, slash));
-            if (prefixed.isPresent()) {
-                return repository(prefixed.get(), name.substring(slash + 1));
-            }
-        }
-        return repository(defaultUpstream(), name);
+        return prefixed(name).orElseGet(() -> repository(defaultUpstream(), name));
     }
 
     /** Pulls an image ({@code [registry/]name[:tag|@digest]}) into the cache, platforms and blobs included. */
     public Prefetcher.Result prefetch(String image) {
-        try {
-            int at = image.indexOf('@');
-            int colon = image.lastIndexOf(':');
-            String name;
-            Reference ref;
-            if (at > 0) {
-                name = image.substring(0, at);
-                ref = Reference.parse(image.substring(at + 1));
-            } else if (colon > image.lastIndexOf('/')) {
-                name = image.substring(0, colon);
-                ref = Reference.parse(image.substring(colon + 1));
-            } else {
-                name = image;
-                ref = Reference.parse("latest");
-            }
-            return prefetcher.prefetch(image, repositoryOf(name), ref);
-        } catch (io.regcache.oci.RegistryException e) {
-            return new Prefetcher.Result(image, false, null, 0, 0, e.code() + ": " + e.getMessage());
-        }
+        return prefetcher.prefetch(image);
     }
 
     /** Removes a repository's images (or one of them, by digest) and the blobs only they needed. */
     public Janitor.Report purge(Repository repo, Digest digestOrNull) {
-        List<io.regcache.store.RepositoryIndex.ManifestEntry> images = index.allManifests().stream()
-                .filter(e -> e.repo().equals(repo) && (digestOrNull == null || e.digest().equals(digestOrNull)))
-                .toList();
-        Janitor.Report report = janitor.purge(images);
-        if (digestOrNull == null) {
-            index.removeRepository(repo);
-        }
-        return report;
+        return janitor.purge(repo, digestOrNull);
     }
 
     /** Bytes the cache holds on disk. */

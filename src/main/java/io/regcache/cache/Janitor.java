@@ -3,6 +3,7 @@ package io.regcache.cache;
 import io.regcache.config.CachePolicy;
 import io.regcache.metrics.Telemetry;
 import io.regcache.oci.Digest;
+import io.regcache.oci.Repository;
 import io.regcache.store.BlobStore;
 import io.regcache.store.RepositoryIndex.ManifestEntry;
 import io.regcache.store.RepositoryIndex;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,13 +81,13 @@ public final class Janitor implements AutoCloseable {
         long started = clock.millis();
         List<BlobStore.Entry> stored;
         try {
-            stored = store.all();
+            stored = store.recount(); // the store's figure anew; removals below keep it up to date
         } catch (IOException e) {
             LOG.log(Level.WARNING, "janitor cannot list the store", e);
             return new Report(0, 0, 0, 0);
         }
-        Map<Digest, BlobStore.Entry> blobs = new HashMap<>();
-        stored.forEach(b -> blobs.put(b.digest(), b));
+        Set<Digest> listed = new HashSet<>();
+        stored.forEach(b -> listed.add(b.digest()));
         long total = stored.stream().mapToLong(BlobStore.Entry::size).sum();
 
         // images and what each needs, then how many kept images need each blob
@@ -121,9 +123,12 @@ public final class Janitor implements AutoCloseable {
         for (BlobStore.Entry b : loose) {
             boolean expired = policy.expires() && started - b.lastAccess() >= policy.ttl().toMillis();
             boolean overLimit = policy.limitsSize() && total - freed > policy.maxSize();
-            if ((expired || overLimit) && remove(b, started, expired ? "unused for the TTL" : "cache over its size limit")) {
-                blobsRemoved++;
-                freed += b.size();
+            if (expired || overLimit) {
+                long size = remove(b.digest(), started, expired ? "unused for the TTL" : "cache over its size limit");
+                if (size >= 0) {
+                    blobsRemoved++;
+                    freed += size;
+                }
             }
         }
         // still over the limit: whole images, least recently used first
@@ -140,10 +145,10 @@ public final class Janitor implements AutoCloseable {
             for (Digest d : needs(image.digest(), needs)) {
                 if (refs.merge(d, -1, Integer::sum) <= 0) {
                     refs.remove(d);
-                    BlobStore.Entry b = blobs.get(d);
-                    if (b != null && remove(b, started, "its last image was removed")) {
+                    long size = listed.contains(d) ? remove(d, started, "its last image was removed") : -1;
+                    if (size >= 0) {
                         blobsRemoved++;
-                        freed += b.size();
+                        freed += size;
                     }
                 }
             }
@@ -154,11 +159,6 @@ public final class Janitor implements AutoCloseable {
         }
         Report report = new Report(removed.size(), blobsRemoved, freed, total - freed);
         telemetry.evicted(report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed());
-        try {
-            store.recount(); // the exact figure, whatever commits and removals happened meanwhile
-        } catch (IOException e) {
-            LOG.warning("janitor cannot measure the cache: " + e.getMessage());
-        }
         if (report.imagesRemoved() + report.blobsRemoved() > 0) {
             LOG.info(() -> String.format("janitor: removed %d image(s) and %d blob(s), freed %d bytes; cache holds %d bytes%s",
                     report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed(), report.bytesKept(),
@@ -168,22 +168,30 @@ public final class Janitor implements AutoCloseable {
     }
 
     /**
-     * Removes the given images at once (an admin's purge): their records, and the blobs they need
-     * that no other image needs. Blobs being read stay until the next run.
+     * Removes a repository's images, or the one with {@code digestOrNull}, at once (an admin's
+     * purge): their records (for the whole repository, its tags and blob links too), and the blobs
+     * they need that no other image needs. Blobs being read stay until the next run.
      */
-    synchronized Report purge(List<ManifestEntry> purged) {
+    synchronized Report purge(Repository repo, Digest digestOrNull) {
         long started = clock.millis() + 1; // anything touched before now may go
         Map<Digest, Set<Digest>> needs = new HashMap<>();
-        Set<ManifestEntry> gone = new java.util.HashSet<>(purged);
-        Set<Digest> stillNeeded = new java.util.HashSet<>();
+        List<ManifestEntry> purged = new ArrayList<>();
+        Set<Digest> stillNeeded = new HashSet<>();
         for (ManifestEntry image : index.allManifests()) {
-            if (!gone.contains(image)) {
+            if (image.repo().equals(repo) && (digestOrNull == null || image.digest().equals(digestOrNull))) {
+                purged.add(image);
+            } else {
                 stillNeeded.addAll(needs(image.digest(), needs));
             }
         }
+        if (digestOrNull == null) {
+            index.removeRepository(repo); // records, tags and links at once: no tag rewritten per image
+        }
         Set<Digest> candidates = new LinkedHashSet<>();
         for (ManifestEntry image : purged) {
-            index.removeManifest(image.repo(), image.digest());
+            if (digestOrNull != null) {
+                index.removeManifest(image.repo(), image.digest());
+            }
             onImageRemoved.accept(image);
             candidates.addAll(needs(image.digest(), needs));
             LOG.info(() -> "janitor: purged image " + image.repo() + "@" + image.digest());
@@ -191,18 +199,10 @@ public final class Janitor implements AutoCloseable {
         int blobs = 0;
         long freed = 0;
         for (Digest d : candidates) {
-            if (stillNeeded.contains(d)) {
-                continue;
-            }
-            try {
-                long size = Math.max(0, store.find(d).map(p -> p.toFile().length()).orElse(0L));
-                BlobStore.Entry entry = new BlobStore.Entry(d, size, 0);
-                if (remove(entry, started, "purged")) {
-                    blobs++;
-                    freed += size;
-                }
-            } catch (RuntimeException e) {
-                LOG.warning("janitor: cannot purge " + d + ": " + e.getMessage());
+            long size = stillNeeded.contains(d) ? -1 : remove(d, started, "purged");
+            if (size >= 0) {
+                blobs++;
+                freed += size;
             }
         }
         Report report = new Report(purged.size(), blobs, freed, store.size()); // deletions already counted
@@ -231,24 +231,25 @@ public final class Janitor implements AutoCloseable {
         return out;
     }
 
-    /** Deletes a blob unless it is being read or was used after the run began. */
-    private boolean remove(BlobStore.Entry b, long started, String why) {
-        if (leases.isLeased(b.digest())) {
-            LOG.info(() -> "janitor: keeping " + b.digest() + " for now, a client is reading it");
-            return false;
+    /** Deletes a blob unless it is being read or was used after the run began; the bytes freed, or -1 when kept. */
+    private long remove(Digest d, long started, String why) {
+        if (leases.isLeased(d)) {
+            LOG.info(() -> "janitor: keeping " + d + " for now, a client is reading it");
+            return -1;
         }
         try {
-            if (store.lastAccess(b.digest()) >= started) {
-                return false;
+            if (store.lastAccess(d) >= started) {
+                return -1;
             }
-            if (store.delete(b.digest())) {
-                LOG.info(() -> "janitor: removed blob " + b.digest() + " (" + b.size() + " bytes): " + why);
-                return true;
+            long freed = store.delete(d);
+            if (freed >= 0) {
+                LOG.info(() -> "janitor: removed blob " + d + " (" + freed + " bytes): " + why);
             }
+            return freed;
         } catch (IOException e) {
-            LOG.warning("janitor: cannot remove " + b.digest() + ": " + e.getMessage());
+            LOG.warning("janitor: cannot remove " + d + ": " + e.getMessage());
+            return -1;
         }
-        return false;
     }
 
     static String human(Duration d) {

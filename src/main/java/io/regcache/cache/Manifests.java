@@ -63,7 +63,7 @@ final class Manifests {
 
     ManifestResult get(Repository repo, Reference ref, AcceptedTypes accept, Access requested) {
         Upstream up = upstreams.byRegistry(repo.registry());
-        Access access = effective(up, requested);
+        Access access = UpstreamErrors.effective(up, requested);
         if (ref.isDigest()) {
             return byDigest(up, repo, ref.digest(), accept, access);
         }
@@ -72,21 +72,17 @@ final class Manifests {
         if (known == null || !known.accessOrAccount().usableBy(access)) {
             return fetchTag(up, repo, tag, accept, access); // unknown tag: one GET by tag does it all
         }
-        Resolution r = resolve(up, repo, tag, accept, access);
+        Resolution r = resolve(up, repo, tag, accept, access, known);
         if (r == null) {
             return fetchTag(up, repo, tag, accept, access); // the upstream's HEAD did not tell the digest
         }
-        Optional<ManifestResult> local = local(repo, r.digest(), access);
-        if (local.isPresent()) {
-            return local.get().withOutcome(r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT, r.warning());
-        }
-        return byDigest(up, repo, r.digest(), accept, access);
+        return cachedTarget(repo, r, access).orElseGet(() -> byDigest(up, repo, r.digest(), accept, access));
     }
 
     /** What a HEAD needs: digest, type and size; manifest bytes are only fetched by a GET. */
     ManifestResult head(Repository repo, Reference ref, AcceptedTypes accept, Access requested) {
         Upstream up = upstreams.byRegistry(repo.registry());
-        Access access = effective(up, requested);
+        Access access = UpstreamErrors.effective(up, requested);
         if (ref.isDigest()) {
             Optional<ManifestResult> local = local(repo, ref.digest(), access);
             if (local.isPresent()) {
@@ -100,27 +96,31 @@ final class Manifests {
                 widen(repo, ref.digest(), access);
                 return new ManifestResult(ref.digest(), head.mediaType(), head.size(), null, CacheOutcome.MISS, null);
             } catch (UpstreamException e) {
-                throw toClient(e, up, access);
+                throw UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN, up, access);
             }
         }
-        Resolution r = resolve(up, repo, ref.tag(), accept, access);
+        String tag = ref.tag();
+        Resolution r = resolve(up, repo, tag, accept, access, index.tag(repo, tag).get(accept.key()));
         if (r == null) {
-            return fetchTag(up, repo, ref.tag(), accept, access);
+            return fetchTag(up, repo, tag, accept, access);
         }
-        Optional<ManifestResult> local = local(repo, r.digest(), access);
-        if (local.isPresent()) {
-            return local.get().withOutcome(r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT, r.warning());
-        }
-        return new ManifestResult(r.digest(), r.mediaType(), r.size(), null, r.outcome(), r.warning());
+        return cachedTarget(repo, r, access)
+                .orElseGet(() -> new ManifestResult(r.digest(), r.mediaType(), r.size(), null, r.outcome(), r.warning()));
+    }
+
+    /** The cached manifest a tag resolved to, as a hit (stale when the resolution was). */
+    private Optional<ManifestResult> cachedTarget(Repository repo, Resolution r, Access access) {
+        CacheOutcome outcome = r.outcome() == CacheOutcome.STALE ? CacheOutcome.STALE : CacheOutcome.HIT;
+        return local(repo, r.digest(), access).map(m -> m.withOutcome(outcome, r.warning()));
     }
 
     /**
-     * Where the tag points: from its record if checked within the tag window, else from one
-     * upstream HEAD shared by everyone asking meanwhile, else (upstream down) from the record,
-     * stale. Null when the upstream answered without a usable digest.
+     * Where the tag points: from its record ({@code known}, null when none) if checked within the
+     * tag window, else from one upstream HEAD shared by everyone asking meanwhile, else (upstream
+     * down) from the record, stale. Null when the upstream answered without a usable digest.
      */
-    private Resolution resolve(Upstream up, Repository repo, String tag, AcceptedTypes accept, Access access) {
-        TagRecord known = index.tag(repo, tag).get(accept.key());
+    private Resolution resolve(Upstream up, Repository repo, String tag, AcceptedTypes accept, Access access,
+                               TagRecord known) {
         if (known != null && known.accessOrAccount().usableBy(access) && !policy.tagWindow().isZero()
                 && clock.millis() - known.checkedAt() < policy.tagWindow().toMillis()) {
             return new Resolution(Digest.parse(known.digest()), known.mediaType(), known.size(), CacheOutcome.HIT, null);
@@ -163,7 +163,7 @@ final class Manifests {
                 }
             }
         }
-        throw toClient(e, up, access);
+        throw UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN, up, access);
     }
 
     /** One GET by tag, shared by concurrent callers; the digest is computed and cross-checked. */
@@ -177,7 +177,8 @@ final class Manifests {
                 return result;
             } catch (UpstreamException e) {
                 Resolution stale = staleOrThrow(up, repo, tag, accept, access, e);
-                return local(repo, stale.digest(), access).orElseThrow(() -> toClient(e, up, access))
+                return local(repo, stale.digest(), access)
+                        .orElseThrow(() -> UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN, up, access))
                         .withOutcome(CacheOutcome.STALE, stale.warning());
             }
         });
@@ -209,7 +210,7 @@ final class Manifests {
                 }
                 return keep(repo, digest, f, access);
             } catch (UpstreamException e) {
-                throw toClient(e, up, access);
+                throw UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN, up, access);
             }
         });
     }
@@ -243,8 +244,11 @@ final class Manifests {
 
     /** The upstream serves the manifest anonymously: its record (and its blobs' links) become public. */
     private void widen(Repository repo, Digest digest, Access confirmedWith) {
+        if (confirmedWith != Access.ANONYMOUS) {
+            return;
+        }
         Optional<ManifestRecord> rec = index.manifest(repo, digest);
-        if (rec.isEmpty() || rec.get().accessOrAccount() == confirmedWith || confirmedWith != Access.ANONYMOUS) {
+        if (rec.isEmpty() || rec.get().accessOrAccount() == Access.ANONYMOUS) {
             return;
         }
         ManifestRecord r = rec.get();
@@ -275,7 +279,7 @@ final class Manifests {
             return Optional.of(e.manifest);
         }
         Optional<ManifestRecord> rec = index.manifest(repo, digest);
-        if (rec.isEmpty() || !store.contains(digest)) {
+        if (rec.isEmpty()) {
             return Optional.empty();
         }
         byte[] bytes;
@@ -297,14 +301,5 @@ final class Manifests {
     /** Forgets what memory holds of an image the janitor removed. */
     void forget(Repository repo, Digest digest) {
         memo.forget(repo, digest);
-    }
-
-    /** The account is only "used" where one is configured: elsewhere everything is fetched anonymously. */
-    static Access effective(Upstream up, Access requested) {
-        return up.config().hasCredentials() ? requested : Access.ANONYMOUS;
-    }
-
-    private static RegistryException toClient(UpstreamException e, Upstream up, Access access) {
-        return UpstreamErrors.toClient(e, ErrorCode.MANIFEST_UNKNOWN, access == Access.ANONYMOUS && up.config().hasCredentials());
     }
 }

@@ -27,8 +27,22 @@ public final class Prefetcher {
         this.service = service;
     }
 
-    Result prefetch(String image, Repository repo, Reference ref) {
+    /** Prefetches {@code [registry/]name[:tag|@digest]}, the tag latest when neither is given. */
+    Result prefetch(String image) {
         try {
+            int at = image.indexOf('@');
+            int colon = image.lastIndexOf(':');
+            String name = image;
+            String reference = "latest";
+            if (at > 0) {
+                name = image.substring(0, at);
+                reference = image.substring(at + 1);
+            } else if (colon > image.lastIndexOf('/')) {
+                name = image.substring(0, colon);
+                reference = image.substring(colon + 1);
+            }
+            Reference ref = Reference.parse(reference);
+            Repository repo = service.repositoryOf(name);
             ManifestResult top = service.getManifest(repo, ref, AcceptedTypes.current(), Access.ACCOUNT);
             Set<Digest> blobs = new LinkedHashSet<>();
             ManifestFacts facts = ManifestFacts.parse(top.bytes(), top.mediaType());

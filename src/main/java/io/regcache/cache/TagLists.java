@@ -41,8 +41,7 @@ final class TagLists {
             throw new RegistryException(ErrorCode.TAG_INVALID, "last must be a tag");
         }
         Upstream up = upstreams.byRegistry(repo.registry());
-        Access access = Manifests.effective(up, requested);
-        boolean credentialsMightHelp = access == Access.ANONYMOUS && up.config().hasCredentials();
+        Access access = UpstreamErrors.effective(up, requested);
         try {
             Upstream.TagPage page = up.listTags(repo.name(), n, last, access);
             List<String> tags = tagsIn(page.body());
@@ -54,14 +53,14 @@ final class TagLists {
             return new TagList(page.body(), nextQuery(page.link()), CacheOutcome.MISS);
         } catch (UpstreamException e) {
             if (!e.isOutage()) {
-                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN, credentialsMightHelp);
+                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN, up, access);
             }
             // the tags the cache knows, as far as this caller may know them
             List<String> cached = index.tags(repo).stream()
                     .filter(t -> index.tag(repo, t).values().stream().anyMatch(r -> r.accessOrAccount().usableBy(access)))
                     .toList();
             if (cached.isEmpty()) {
-                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN, credentialsMightHelp);
+                throw UpstreamErrors.toClient(e, ErrorCode.NAME_UNKNOWN, up, access);
             }
             return page(repo, cached, n, last, CacheOutcome.STALE);
         }

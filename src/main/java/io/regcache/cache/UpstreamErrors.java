@@ -1,13 +1,23 @@
 package io.regcache.cache;
 
+import io.regcache.oci.Access;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
+import io.regcache.upstream.Upstream;
 import io.regcache.upstream.UpstreamException;
 import java.util.Map;
 
-/** The one place that decides what a client sees when the upstream did not deliver. */
+/**
+ * The one place that decides what a client sees when the upstream did not deliver, and with which
+ * access the upstream is asked.
+ */
 final class UpstreamErrors {
     private UpstreamErrors() {
+    }
+
+    /** The account is only "used" where one is configured: elsewhere everything is fetched anonymously. */
+    static Access effective(Upstream up, Access requested) {
+        return up.config().hasCredentials() ? requested : Access.ANONYMOUS;
     }
 
     static RegistryException toClient(UpstreamException e, ErrorCode notFound) {
@@ -15,10 +25,15 @@ final class UpstreamErrors {
     }
 
     /**
-     * As above; {@code credentialsMightHelp} when the caller asked anonymously and the mirror holds
-     * an account there: a denial then asks the client to authenticate (401) instead of "not found".
+     * As above, for a caller that asked {@code up} with {@code access}: when that was anonymously and
+     * the mirror holds an account there, a denial asks the client to authenticate (401) instead of
+     * "not found".
      */
-    static RegistryException toClient(UpstreamException e, ErrorCode notFound, boolean credentialsMightHelp) {
+    static RegistryException toClient(UpstreamException e, ErrorCode notFound, Upstream up, Access access) {
+        return toClient(e, notFound, access == Access.ANONYMOUS && up.config().hasCredentials());
+    }
+
+    private static RegistryException toClient(UpstreamException e, ErrorCode notFound, boolean credentialsMightHelp) {
         if (credentialsMightHelp && e.kind() == UpstreamException.Kind.DENIED) {
             return new RegistryException(ErrorCode.UNAUTHORIZED, 401,
                     "authentication required: the upstream does not serve this without an account", null, Map.of());

@@ -23,16 +23,11 @@ final class RepositoryRouter {
         this.service = service;
     }
 
+    /** {@code name} is never empty: the resources' path templates match {@code .+}. */
     Repository route(String name, String ns) {
-        if (name == null || name.isEmpty()) {
-            throw new RegistryException(ErrorCode.NAME_INVALID, "missing repository name");
-        }
-        int slash = name.indexOf('/');
-        if (slash > 0) {
-            Optional<UpstreamConfig> prefixed = service.upstreamFor(name.substring(0, slash));
-            if (prefixed.isPresent()) {
-                return service.repository(prefixed.get(), name.substring(slash + 1));
-            }
+        Optional<Repository> prefixed = service.prefixed(name);
+        if (prefixed.isPresent()) {
+            return prefixed.get();
         }
         if (ns != null && !ns.isEmpty()) {
             if (!isHost(ns)) {

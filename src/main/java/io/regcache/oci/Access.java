@@ -18,4 +18,9 @@ public enum Access {
     public static Access widest(Access a, Access b) {
         return a == ANONYMOUS || b == ANONYMOUS ? ANONYMOUS : ACCOUNT;
     }
+
+    /** A record's access; records from before access was recorded have none and count as the account's. */
+    public static Access orAccount(Access recorded) {
+        return recorded == null ? ACCOUNT : recorded;
+    }
 }

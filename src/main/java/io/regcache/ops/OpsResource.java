@@ -112,9 +112,7 @@ public final class OpsResource {
             throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400,
                     "give a repository, or an image as name@digest", null, java.util.Map.of());
         }
-        // what the cache holds afterwards is the store's own count: Janitor.purge subtracts the freed
-        // bytes from a size that no longer has them, so its bytesKept came out too low
-        return report(new Janitor.Report(report.imagesRemoved(), report.blobsRemoved(), report.bytesFreed(), service.sizeOnDisk()));
+        return report(report);
     }
 
     @POST

@@ -18,12 +18,21 @@ final class AccessTimes {
 
     static void touch(Path file, Duration granularity) {
         try {
-            long now = System.currentTimeMillis();
-            if (now - Files.getLastModifiedTime(file).toMillis() >= granularity.toMillis()) {
-                Files.setLastModifiedTime(file, FileTime.fromMillis(now));
-            }
+            touch(file, granularity, Files.getLastModifiedTime(file).toMillis());
         } catch (IOException e) {
             // removed meanwhile: nothing to record
+        }
+    }
+
+    /** As above, for a file whose modification time the caller has just read. */
+    static void touch(Path file, Duration granularity, long lastModified) {
+        long now = System.currentTimeMillis();
+        if (now - lastModified >= granularity.toMillis()) {
+            try {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(now));
+            } catch (IOException e) {
+                // removed meanwhile: nothing to record
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -48,10 +49,14 @@ public final class BlobStore {
         return blobs.resolve(digest.algorithm()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
     }
 
-    /** The committed file for this digest, if the store has it. */
-    public Optional<Path> find(Digest digest) {
-        Path p = pathOf(digest);
-        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    /** The committed blob's size and last access, read in one call; empty when the store does not have it. */
+    public Optional<Entry> stat(Digest digest) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(pathOf(digest), BasicFileAttributes.class);
+            return a.isRegularFile() ? Optional.of(new Entry(digest, a.size(), a.lastModifiedTime().toMillis())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public boolean contains(Digest digest) {
@@ -90,9 +95,11 @@ public final class BlobStore {
         return bytes.get();
     }
 
-    /** Counts what the store holds (at start; the janitor's runs correct any drift). */
-    public void recount() throws IOException {
-        bytes.set(all().stream().mapToLong(Entry::size).sum());
+    /** Every stored blob, its sizes now the byte count (at start, and each janitor run corrects any drift). */
+    public List<Entry> recount() throws IOException {
+        List<Entry> all = all();
+        bytes.set(all.stream().mapToLong(Entry::size).sum());
+        return all;
     }
 
     /** Stores small verified content (manifests) in one step. */
@@ -100,9 +107,8 @@ public final class BlobStore {
         if (!digest.matches(bytes)) {
             throw new IllegalArgumentException("content does not match " + digest);
         }
-        Path existing = pathOf(digest);
-        if (Files.isRegularFile(existing)) {
-            return existing;
+        if (contains(digest)) {
+            return pathOf(digest);
         }
         Path temp = newTempFile();
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -117,9 +123,12 @@ public final class BlobStore {
         return commit(temp, digest);
     }
 
-    /** Records a use of the blob: its file's modification time is its last access (kept on disk, across restarts). */
-    public void touch(Digest digest, Duration granularity) {
-        AccessTimes.touch(pathOf(digest), granularity);
+    /**
+     * Records a use of a blob just found by {@link #stat}: its file's modification time is its last
+     * access (kept on disk, across restarts).
+     */
+    public void touch(Entry stored, Duration granularity) {
+        AccessTimes.touch(pathOf(stored.digest()), granularity, stored.lastAccess());
     }
 
     public byte[] read(Digest digest) throws IOException {
@@ -133,9 +142,6 @@ public final class BlobStore {
     /** Every stored blob. */
     public List<Entry> all() throws IOException {
         List<Entry> out = new ArrayList<>();
-        if (!Files.isDirectory(blobs)) {
-            return out;
-        }
         Files.walkFileTree(blobs, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
@@ -154,19 +160,30 @@ public final class BlobStore {
 
     /** When the blob was last used (or stored), or -1 when it is gone. */
     public long lastAccess(Digest digest) throws IOException {
-        Path p = pathOf(digest);
-        return Files.exists(p) ? Files.getLastModifiedTime(p).toMillis() : -1;
+        try {
+            return Files.getLastModifiedTime(pathOf(digest)).toMillis();
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
     }
 
-    /** Removes a blob; readers that already opened it finish reading (POSIX semantics). */
-    public boolean delete(Digest digest) throws IOException {
+    /**
+     * Removes a blob; readers that already opened it finish reading (POSIX semantics). Returns the
+     * bytes freed, or -1 when it was gone already.
+     */
+    public long delete(Digest digest) throws IOException {
         Path p = pathOf(digest);
-        long size = Files.exists(p) ? Files.size(p) : 0;
-        boolean deleted = Files.deleteIfExists(p);
-        if (deleted) {
-            bytes.addAndGet(-size);
+        long size;
+        try {
+            size = Files.readAttributes(p, BasicFileAttributes.class).size();
+        } catch (NoSuchFileException e) {
+            return -1;
         }
-        return deleted;
+        if (!Files.deleteIfExists(p)) {
+            return -1;
+        }
+        bytes.addAndGet(-size);
+        return size;
     }
 
     /** Deletes leftovers of downloads that were in progress when the process stopped. */

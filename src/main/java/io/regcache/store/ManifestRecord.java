@@ -9,6 +9,6 @@ import io.regcache.oci.Access;
 public record ManifestRecord(String digest, String mediaType, long size, long cachedAt, Access access) {
 
     public Access accessOrAccount() {
-        return access == null ? Access.ACCOUNT : access;
+        return Access.orAccount(access);
     }
 }

@@ -1,6 +1,5 @@
 package io.regcache.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +37,10 @@ import java.util.stream.Stream;
 public final class RepositoryIndex {
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final TypeReference<LinkedHashMap<String, TagRecord>> TAG_MAP = new TypeReference<>() {
-    };
+    private static final JavaType MANIFEST = JSON.constructType(ManifestRecord.class);
+    private static final JavaType TAG_MAP = JSON.getTypeFactory()
+            .constructMapType(LinkedHashMap.class, String.class, TagRecord.class);
+    private static final JavaType BLOB_LINK = JSON.constructType(BlobLink.class);
 
     private final Path repositories;
     private final Path tmp;
@@ -60,23 +63,15 @@ public final class RepositoryIndex {
     // ---- manifests
 
     public Optional<ManifestRecord> manifest(Repository repo, Digest digest) {
-        return readJson(manifestPath(repo, digest), ManifestRecord.class);
+        return readJson(manifestPath(repo, digest), MANIFEST);
     }
 
     /** Records a manifest; an existing record's access only ever widens (public stays public). */
     public void putManifest(Repository repo, ManifestRecord record) {
         Path path = manifestPath(repo, Digest.parse(record.digest()));
-        ReentrantLock lock = stripe(path);
-        lock.lock();
-        try {
-            ManifestRecord merged = readJson(path, ManifestRecord.class)
-                    .map(old -> new ManifestRecord(record.digest(), record.mediaType(), record.size(), record.cachedAt(),
-                            Access.widest(old.accessOrAccount(), record.accessOrAccount())))
-                    .orElse(record);
-            writeJson(path, merged);
-        } finally {
-            lock.unlock();
-        }
+        this.<ManifestRecord>update(path, MANIFEST, old -> old == null ? record
+                : new ManifestRecord(record.digest(), record.mediaType(), record.size(), record.cachedAt(),
+                        Access.widest(old.accessOrAccount(), record.accessOrAccount())));
     }
 
     /** Records a use of the repository's manifest (an image): the record's modification time is its last access. */
@@ -91,11 +86,15 @@ public final class RepositoryIndex {
     /** Every image the cache records, across repositories. */
     public List<ManifestEntry> allManifests() {
         List<ManifestEntry> out = new ArrayList<>();
-        if (!Files.isDirectory(repositories)) {
-            return out;
-        }
         try {
             Files.walkFileTree(repositories, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    // name components never start with '_': of the records, only _manifests has images
+                    String name = dir.getFileName().toString();
+                    return name.startsWith("_") && !name.equals("_manifests") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     Path alg = file.getParent();
@@ -124,26 +123,11 @@ public final class RepositoryIndex {
     public void removeManifest(Repository repo, Digest digest) {
         try {
             Files.deleteIfExists(manifestPath(repo, digest));
-            Path tagsDir = repoDir(repo).resolve("_tags");
-            for (String tag : tags(repo)) {
-                Path path = tagsDir.resolve(tag + ".json");
-                ReentrantLock lock = stripe(path);
-                lock.lock();
-                try {
-                    Map<String, TagRecord> records = readJson(path, TAG_MAP).orElse(null);
-                    if (records != null && records.values().removeIf(r -> r.digest().equals(digest.toString()))) {
-                        if (records.isEmpty()) {
-                            Files.deleteIfExists(path);
-                        } else {
-                            writeJson(path, records);
-                        }
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        for (String tag : tags(repo)) {
+            updateTag(repo, tag, records -> records.values().removeIf(r -> r.digest().equals(digest.toString())));
         }
     }
 
@@ -179,42 +163,30 @@ public final class RepositoryIndex {
 
     /** The tag's records keyed by {@link io.regcache.oci.AcceptedTypes#key()}; empty when unknown. */
     public Map<String, TagRecord> tag(Repository repo, String tag) {
-        return readJson(tagPath(repo, tag), TAG_MAP).orElseGet(LinkedHashMap::new);
+        return RepositoryIndex.<Map<String, TagRecord>>readJson(tagPath(repo, tag), TAG_MAP).orElseGet(LinkedHashMap::new);
     }
 
     public void putTag(Repository repo, String tag, String acceptKey, TagRecord record) {
-        Path path = tagPath(repo, tag);
-        ReentrantLock lock = stripe(path);
-        lock.lock();
-        try {
-            Map<String, TagRecord> records = readJson(path, TAG_MAP).orElseGet(LinkedHashMap::new);
+        updateTag(repo, tag, records -> {
             records.put(acceptKey, record);
-            writeJson(path, records);
-        } finally {
-            lock.unlock();
-        }
+            return true;
+        });
     }
 
     /** Forgets what the tag resolved to for one set of accepted types (the upstream no longer has it). */
     public void removeTag(Repository repo, String tag, String acceptKey) {
-        Path path = tagPath(repo, tag);
-        ReentrantLock lock = stripe(path);
-        lock.lock();
-        try {
-            Map<String, TagRecord> records = readJson(path, TAG_MAP).orElse(null);
-            if (records == null || records.remove(acceptKey) == null) {
-                return;
+        updateTag(repo, tag, records -> records.remove(acceptKey) != null);
+    }
+
+    /** Edits a copy of the tag's records; {@code edit} tells whether it changed them. No records left: the file goes. */
+    private void updateTag(Repository repo, String tag, Predicate<Map<String, TagRecord>> edit) {
+        this.<Map<String, TagRecord>>update(tagPath(repo, tag), TAG_MAP, old -> {
+            Map<String, TagRecord> records = old == null ? new LinkedHashMap<>() : new LinkedHashMap<>(old);
+            if (!edit.test(records)) {
+                return old;
             }
-            if (records.isEmpty()) {
-                Files.deleteIfExists(path);
-            } else {
-                writeJson(path, records);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            lock.unlock();
-        }
+            return records.isEmpty() ? null : records;
+        });
     }
 
     /** Tags cached for the repository, sorted. */
@@ -239,23 +211,18 @@ public final class RepositoryIndex {
 
     /** A blob the repository was seen to have, with the access that saw it. */
     public record BlobLink(String digest, long size, Access access) {
-        public Access accessOrAccount() {
-            return access == null ? Access.ACCOUNT : access;
-        }
     }
 
     /** How the repository's link to the blob was established, if it has one. */
     public Optional<Access> blobAccess(Repository repo, Digest digest) {
-        return readJson(blobLinkPath(repo, digest), BlobLink.class).map(BlobLink::accessOrAccount);
+        return RepositoryIndex.<BlobLink>readJson(blobLinkPath(repo, digest), BLOB_LINK).map(l -> Access.orAccount(l.access()));
     }
 
     /** Links the blob to the repository; an existing link's access only ever widens. */
     public void linkBlob(Repository repo, Digest digest, long size, Access access) {
-        Path path = blobLinkPath(repo, digest);
-        Optional<Access> existing = blobAccess(repo, digest);
-        if (existing.isEmpty() || Access.widest(existing.get(), access) != existing.get()) {
-            writeJson(path, new BlobLink(digest.toString(), size, existing.map(e -> Access.widest(e, access)).orElse(access)));
-        }
+        // a link that serves this access already stays; any other is rewritten to this, the wider, access
+        this.<BlobLink>update(blobLinkPath(repo, digest), BLOB_LINK, old ->
+                old != null && Access.orAccount(old.access()).usableBy(access) ? old : new BlobLink(digest.toString(), size, access));
     }
 
     // ---- paths
@@ -283,12 +250,29 @@ public final class RepositoryIndex {
 
     // ---- JSON files, replaced atomically
 
-    private static <T> Optional<T> readJson(Path path, Class<T> type) {
-        return readJson(path, JSON.constructType(type));
-    }
-
-    private static <T> Optional<T> readJson(Path path, TypeReference<T> type) {
-        return readJson(path, JSON.getTypeFactory().constructType(type));
+    /**
+     * Reads, changes and replaces one record under its stripe's lock. {@code change} gets the record
+     * (null when there is none) and returns it unchanged to leave the file alone, or null to delete it.
+     */
+    private <T> void update(Path path, JavaType type, UnaryOperator<T> change) {
+        ReentrantLock lock = stripe(path);
+        lock.lock();
+        try {
+            T old = RepositoryIndex.<T>readJson(path, type).orElse(null);
+            T changed = change.apply(old);
+            if (changed == old) {
+                return;
+            }
+            if (changed == null) {
+                Files.deleteIfExists(path);
+            } else {
+                writeJson(path, changed);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static <T> Optional<T> readJson(Path path, JavaType type) {

@@ -10,6 +10,6 @@ import io.regcache.oci.Access;
 public record TagRecord(String digest, String mediaType, long size, long checkedAt, Access access) {
 
     public Access accessOrAccount() {
-        return access == null ? Access.ACCOUNT : access;
+        return Access.orAccount(access);
     }
 }

@@ -50,13 +50,13 @@ class BlobStoreTest {
     void putStoresVerifiedContent() throws IOException {
         BlobStore store = new BlobStore(root);
         assertFalse(store.contains(DIGEST));
-        assertEquals(Optional.empty(), store.find(DIGEST));
+        assertEquals(Optional.empty(), store.stat(DIGEST));
 
         Path p = store.put(DIGEST, CONTENT);
 
         assertEquals(store.pathOf(DIGEST), p);
         assertTrue(store.contains(DIGEST));
-        assertEquals(Optional.of(p), store.find(DIGEST));
+        assertEquals(CONTENT.length, store.stat(DIGEST).orElseThrow().size());
         assertArrayEquals(CONTENT, store.read(DIGEST));
         assertArrayEquals(CONTENT, Files.readAllBytes(p));
         assertEquals(0, count(root.resolve("tmp")), "no temp file left behind");
