@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Runs a test class's setup before Arquillian deploys the mirror (register it with a lower
  * {@code @Order} than the ArquillianExtension): upstreams must be running and the mirror's
- * configuration written before the WAR starts. Closes what the setup registered, in reverse.
+ * configuration written before the WAR starts. Closes what the setup registered, in reverse, and
+ * deletes the configuration file ({@link MirrorYaml#uninstall()}).
  */
 public final class BeforeDeploy implements BeforeAllCallback, AfterAllCallback {
     @FunctionalInterface
@@ -48,7 +49,7 @@ public final class BeforeDeploy implements BeforeAllCallback, AfterAllCallback {
         try {
             resources.close();
         } finally {
-            System.clearProperty(MirrorYaml.PROPERTY);
+            MirrorYaml.uninstall();
         }
     }
 }

@@ -5,21 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.oci.Digest;
-import io.regcache.oci.MediaTypes;
+import io.regcache.it.support.MediaTypes;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +41,6 @@ class CacheSemanticsIT extends DeployedMirror {
     @Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(CacheSemanticsIT::start);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService pool = Executors.newFixedThreadPool(CLIENTS * 2);
 
     static void start() {
@@ -62,21 +56,6 @@ class CacheSemanticsIT extends DeployedMirror {
         pool.shutdownNow();
     }
 
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private HttpResponse<InputStream> open(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(60));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    }
-
     private <T> List<Future<T>> inParallel(int n, Callable<T> task) {
         List<Future<T>> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -87,14 +66,14 @@ class CacheSemanticsIT extends DeployedMirror {
 
     @Test
     void manyClientsOneUpstreamDownloadAndEveryoneStreams() throws Exception {
-        byte[] body = random(4_000_000, 1);
-        String path = "/v2/sem/fanout/blobs/" + Digest.sha256(body);
+        byte[] body = FakeImage.random(4_000_000, 1);
+        String path = FaultyUpstream.blobPath("sem/fanout", body);
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch gotFirstBytes = new CountDownLatch(CLIENTS);
         upstream.on(path, FaultyUpstream.stallAfter(body, 500_000, gate));
 
         List<Future<byte[]>> clients = inParallel(CLIENTS, () -> {
-            HttpResponse<InputStream> r = open(path);
+            HttpResponse<InputStream> r = MirrorHttp.stream(mirror, path);
             try (InputStream in = r.body()) {
                 byte[] first = in.readNBytes(100_000);
                 gotFirstBytes.countDown();
@@ -118,14 +97,14 @@ class CacheSemanticsIT extends DeployedMirror {
 
     @Test
     void aClientThatLeavesDoesNotStopTheSharedDownload() throws Exception {
-        byte[] body = random(3_000_000, 2);
-        String path = "/v2/sem/leaver/blobs/" + Digest.sha256(body);
+        byte[] body = FakeImage.random(3_000_000, 2);
+        String path = FaultyUpstream.blobPath("sem/leaver", body);
         CountDownLatch gate = new CountDownLatch(1);
         upstream.on(path, FaultyUpstream.stallAfter(body, 300_000, gate));
 
-        HttpResponse<InputStream> leaver = open(path);
+        HttpResponse<InputStream> leaver = MirrorHttp.stream(mirror, path);
         leaver.body().readNBytes(50_000);
-        HttpResponse<InputStream> stayer = open(path);
+        HttpResponse<InputStream> stayer = MirrorHttp.stream(mirror, path);
         byte[] first = stayer.body().readNBytes(50_000);
         leaver.body().close(); // disconnects mid-transfer
         gate.countDown();
@@ -135,37 +114,27 @@ class CacheSemanticsIT extends DeployedMirror {
         assertEquals(1, upstream.count("GET", path));
 
         // kept: served from disk once the commit (after the verified last byte) has landed
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        HttpResponse<byte[]> again;
-        do {
-            again = MirrorHttp.getBytes(mirror, path);
-            assertArrayEquals(body, again.body());
-        } while (!"HIT".equals(again.headers().firstValue("X-Cache").orElse(null)) && System.nanoTime() < deadline);
-        assertEquals("HIT", again.headers().firstValue("X-Cache").orElse(null), "the download was not completed and kept");
+        MirrorHttp.awaitHit(mirror, path, again -> assertArrayEquals(body, again.body()));
         assertEquals(1, upstream.count("GET", path));
     }
 
     @Test
     void rangesOfABlobStillDownloadingAreServed() throws Exception {
-        byte[] body = random(2_000_000, 3);
-        String path = "/v2/sem/ranges/blobs/" + Digest.sha256(body);
+        byte[] body = FakeImage.random(2_000_000, 3);
+        String path = FaultyUpstream.blobPath("sem/ranges", body);
         CountDownLatch gate = new CountDownLatch(1);
         upstream.on(path, FaultyUpstream.stallAfter(body, 1_000_000, gate));
         try {
-            HttpResponse<InputStream> starter = open(path);
+            HttpResponse<InputStream> starter = MirrorHttp.stream(mirror, path);
             starter.body().readNBytes(10);
             // within what has arrived: answered while the upstream still holds back the rest
-            Future<HttpResponse<byte[]>> early = pool.submit(() -> http.send(HttpRequest.newBuilder(
-                    URI.create(mirror.toString().replaceAll("/$", "") + path)).header("Range", "bytes=100-199").build(),
-                    HttpResponse.BodyHandlers.ofByteArray()));
+            Future<HttpResponse<byte[]>> early = pool.submit(() -> MirrorHttp.getBytes(mirror, path, "Range", "bytes=100-199"));
             HttpResponse<byte[]> part = early.get(10, TimeUnit.SECONDS);
             assertEquals(206, part.statusCode());
             assertEquals("bytes 100-199/" + body.length, part.headers().firstValue("Content-Range").orElse(null));
             assertArrayEquals(Arrays.copyOfRange(body, 100, 200), part.body());
             // beyond it: waits for the bytes
-            Future<HttpResponse<byte[]>> late = pool.submit(() -> http.send(HttpRequest.newBuilder(
-                    URI.create(mirror.toString().replaceAll("/$", "") + path)).header("Range", "bytes=1500000-").build(),
-                    HttpResponse.BodyHandlers.ofByteArray()));
+            Future<HttpResponse<byte[]>> late = pool.submit(() -> MirrorHttp.getBytes(mirror, path, "Range", "bytes=1500000-"));
             Thread.sleep(300);
             assertTrue(!late.isDone(), "bytes that have not arrived were answered");
             gate.countDown();
@@ -181,8 +150,9 @@ class CacheSemanticsIT extends DeployedMirror {
 
     @Test
     void concurrentManifestRequestsShareOneUpstreamRequest() throws Exception {
-        byte[] manifest = manifestBytes("collapse");
-        String digest = Digest.sha256(manifest).toString();
+        FakeImage image = FakeImage.named("collapse");
+        byte[] manifest = image.manifest();
+        String digest = image.digest();
         String path = "/v2/sem/collapse/manifests/1";
         CountDownLatch gate = new CountDownLatch(1);
         AtomicReference<FaultyUpstream.Behaviour> answer = new AtomicReference<>(
@@ -220,13 +190,13 @@ class CacheSemanticsIT extends DeployedMirror {
 
     @Test
     void cachedContentIsServedStaleOnServerErrorsRateLimitsAndTimeouts() throws Exception {
-        byte[] manifest = manifestBytes("stale");
-        byte[] blob = random(200_000, 4);
+        byte[] manifest = FakeImage.named("stale").manifest();
+        byte[] blob = FakeImage.random(200_000, 4);
         String tagPath = "/v2/sem/stale/manifests/1";
-        String blobPath = "/v2/sem/stale/blobs/" + Digest.sha256(blob);
+        String blobPath = FaultyUpstream.blobPath("sem/stale", blob);
         AtomicReference<FaultyUpstream.Behaviour> answer = new AtomicReference<>(FaultyUpstream.manifest(manifest, MediaTypes.OCI_MANIFEST));
         upstream.on(tagPath, FaultyUpstream.switchable(answer));
-        upstream.on(blobPath, FaultyUpstream.serve(blob, "application/octet-stream"));
+        upstream.on(blobPath, FaultyUpstream.blob(blob));
         assertEquals(200, MirrorHttp.get(mirror, tagPath).statusCode());
         assertEquals(200, MirrorHttp.getBytes(mirror, blobPath).statusCode());
 
@@ -271,18 +241,12 @@ class CacheSemanticsIT extends DeployedMirror {
 
     @Test
     void transientUpstreamFailuresAreRetried() throws Exception {
-        byte[] body = random(300_000, 5);
-        String path = "/v2/sem/flaky/blobs/" + Digest.sha256(body);
-        upstream.on(path, FaultyUpstream.failFirst(1, 503, FaultyUpstream.serve(body, "application/octet-stream")));
+        byte[] body = FakeImage.random(300_000, 5);
+        String path = FaultyUpstream.blobPath("sem/flaky", body);
+        upstream.on(path, FaultyUpstream.failFirst(1, 503, FaultyUpstream.blob(body)));
         var r = MirrorHttp.getBytes(mirror, path);
         assertEquals(200, r.statusCode());
         assertArrayEquals(body, r.body());
         assertEquals(2, upstream.count("GET", path));
-    }
-
-    static byte[] manifestBytes(String name) {
-        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
-                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + "0".repeat(64) + "\",\"size\":2},"
-                + "\"layers\":[],\"annotations\":{\"name\":\"" + name + "\"}}").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.regcache.it.support.Closer;
 import io.regcache.it.support.Digests;
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
 import io.regcache.it.support.ForkedMirror;
 import io.regcache.it.support.FreePort;
+import io.regcache.it.support.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,14 +30,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,7 +57,6 @@ class CrashIT {
     /** Bytes the upstream sends before it stalls, the first time. */
     private static final int STALL_AT = 1_000_000;
     private static final String REPOSITORY = "crash/blob";
-    private static final String OCTET_STREAM = "application/octet-stream";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final Closer resources = new Closer();
@@ -73,11 +72,9 @@ class CrashIT {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aMirrorKilledMidDownloadCleansUpAtRestartAndFetchesTheBlobAgain() throws Exception {
         ForkedMirror.requireBuild();
-        byte[] body = new byte[BLOB_SIZE];
-        new Random(20240917).nextBytes(body);
+        byte[] body = FakeImage.random(BLOB_SIZE, 20240917);
         String digest = Digests.sha256(body);
-        String hex = Digests.hex(digest);
-        String path = "/v2/" + REPOSITORY + "/blobs/" + digest;
+        String path = FaultyUpstream.blobPath(REPOSITORY, body);
 
         Path dir = resources.tempDir("crash");
         FaultyUpstream upstream = resources.add(FaultyUpstream.start());
@@ -85,11 +82,10 @@ class CrashIT {
         resources.add(gate::countDown); // releases the stalled upstream handler, before the upstream stops
         upstream.on(path, headServedGetStalled(body, gate));
 
-        Path storage = dir.resolve("storage");
-        Path blobFile = storage.resolve("blobs").resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex);
-        Path tmp = storage.resolve("tmp");
-        Path config = Files.writeString(dir.resolve("mirror.yml"),
-                MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).text());
+        MirrorStorage storage = new MirrorStorage(dir.resolve("storage"));
+        Path blobFile = storage.blobFile(digest);
+        Path config = MirrorYaml.storage(storage.root()).upstream("docker.io", upstream.url(), true)
+                .writeTo(dir.resolve("mirror.yml"));
         int port = FreePort.find();
 
         // ---- run 1: a client pulls the blob; the upstream stalls after STALL_AT bytes
@@ -97,16 +93,15 @@ class CrashIT {
         assertFalse(run1.log().contains("unfinished download"), "nothing to clean at the first start:\n" + run1.tail(20));
         BackgroundPull pull = BackgroundPull.start(http, run1.url(), path); // ends when the mirror dies
 
-        await("a .part file of >= " + STALL_AT + " bytes in " + tmp, () -> partFiles(tmp).stream()
+        await("a .part file of >= " + STALL_AT + " bytes in tmp/", () -> storage.partFiles().stream()
                 .anyMatch(p -> size(p) >= STALL_AT), run1);
-        assertEquals(1, partFiles(tmp).size(), "one download in flight: " + partFiles(tmp));
-        Path part = partFiles(tmp).get(0);
+        assertEquals(1, storage.partFiles().size(), "one download in flight: " + storage.partFiles());
+        Path part = storage.partFiles().get(0);
         await("the client receiving the first bytes of the blob", () -> pull.received() > 0, run1);
         assertFalse(pull.result().isDone(), "the client's transfer ended before the crash: " + pull.result());
 
         // ---- kill -9 the Jetty JVM in the middle of the download
-        ProcessHandle jvm = run1.jvm(); // java running start.jar, with no child process
-        assertTrue(jvm.info().command().orElse("").endsWith("/java"), jvm.info().toString());
+        ProcessHandle jvm = run1.jvm(); // java running start.jar, with no child process: or it throws
         run1.kill();
         assertFalse(jvm.isAlive(), "the mirror's JVM survived SIGKILL");
         assertEquals(128 + 9, run1.exitValue(), "the JVM did not die of SIGKILL");
@@ -122,15 +117,15 @@ class CrashIT {
 
         // the crash state: only the temp file, nothing under blobs/
         assertFalse(Files.exists(blobFile), "the unfinished blob was committed: " + blobFile);
-        assertEquals(List.of(), regularFiles(storage.resolve("blobs")), "blobs/ after the crash");
-        assertEquals(List.of(part), partFiles(tmp), "tmp/ after the crash");
+        assertEquals(List.of(), storage.blobFiles(), "blobs/ after the crash");
+        assertEquals(List.of(part), storage.partFiles(), "tmp/ after the crash");
         long partSize = size(part);
         assertTrue(partSize >= STALL_AT && partSize < BLOB_SIZE, "partial file of " + partSize + " bytes");
         assertArrayEquals(Arrays.copyOf(body, (int) partSize), Files.readAllBytes(part),
                 "the partial file is not a prefix of the blob");
 
         // ---- run 2 on the same storage and port; the upstream now serves the blob correctly
-        upstream.on(path, FaultyUpstream.serve(body, OCTET_STREAM));
+        upstream.on(path, FaultyUpstream.blob(body));
         gate.countDown(); // the stalled handler of run 1 ends (its connection is gone)
         long getsBefore = upstream.count("GET", path);
         assertEquals(1, getsBefore, "upstream GETs before the restart: " + upstream.requests());
@@ -138,7 +133,7 @@ class CrashIT {
 
         ForkedMirror run2 = resources.add(ForkedMirror.start(dir, config, port, "mirror-run2"));
         assertFalse(Files.exists(part), "the partial download survived the restart: " + part);
-        assertEquals(List.of(), partFiles(tmp), "tmp/ after the restart");
+        assertEquals(List.of(), storage.partFiles(), "tmp/ after the restart");
         await("\"removed 1 unfinished download\" in the log of run 2",
                 () -> run2.log().contains("removed 1 unfinished download"), run2);
 
@@ -176,7 +171,7 @@ class CrashIT {
      * after {@link #STALL_AT} bytes until {@code gate} opens.
      */
     private static FaultyUpstream.Behaviour headServedGetStalled(byte[] body, CountDownLatch gate) {
-        FaultyUpstream.Behaviour head = FaultyUpstream.serve(body, OCTET_STREAM);
+        FaultyUpstream.Behaviour head = FaultyUpstream.blob(body);
         FaultyUpstream.Behaviour stalled = FaultyUpstream.stallAfter(body, STALL_AT, gate);
         return (exchange, attempt) -> (exchange.getRequestMethod().equals("HEAD") ? head : stalled)
                 .handle(exchange, attempt);
@@ -273,23 +268,6 @@ class CrashIT {
 
     // ---- files and waiting
 
-    private static List<Path> partFiles(Path tmp) {
-        try (Stream<Path> files = Files.list(tmp)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".part")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<Path> regularFiles(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).sorted().toList();
-        }
-    }
-
     private static long size(Path p) {
         try {
             return Files.size(p);
@@ -300,21 +278,14 @@ class CrashIT {
 
     /** Polls {@code condition} for up to {@link #PATIENCE}; the failure names it and shows the mirror's log. */
     private static void await(String what, BooleanSupplier condition, ForkedMirror mirror) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
+        Poll.until(() -> what + "; log tail:\n" + mirror.tail(40), PATIENCE, () -> {
             if (condition.getAsBoolean()) {
-                return;
+                return true;
             }
             if (!mirror.isAlive()) {
                 fail("the mirror died while waiting for " + what + "; log tail:\n" + mirror.tail(40));
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        fail("no " + what + " within " + PATIENCE + "; log tail:\n" + mirror.tail(40));
+            return false;
+        });
     }
 }

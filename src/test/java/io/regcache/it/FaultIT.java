@@ -6,21 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.oci.Digest;
+import io.regcache.it.support.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FaultIT extends DeployedMirror {
     static FaultyUpstream upstream;
-    static Path storage;
+    static MirrorStorage storage;
 
     @RegisterExtension
     @Order(1)
@@ -39,46 +34,21 @@ class FaultIT extends DeployedMirror {
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
-        storage = setup.tempDir("fault-storage");
-        MirrorYaml.storage(storage).upstream("docker.io", upstream.url(), true).install();
-    }
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private HttpResponse<InputStream> open(String path) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(30)).GET().build();
-        return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-    }
-
-    private long blobFilesInStorage() throws IOException {
-        Path blobs = storage.resolve("blobs");
-        if (!Files.isDirectory(blobs)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(blobs)) {
-            return files.filter(Files::isRegularFile).count();
-        }
+        storage = new MirrorStorage(setup.tempDir("fault-storage"));
+        MirrorYaml.storage(storage.root()).upstream("docker.io", upstream.url(), true).install();
     }
 
     @Test
     void wrongBytesAreNeverDeliveredCompleteNorCached() throws Exception {
-        byte[] right = random(600_000, 1);
+        byte[] right = FakeImage.random(600_000, 1);
         byte[] wrong = right.clone();
         wrong[wrong.length - 1] ^= 0x55; // differs only in the very last byte
-        Digest digest = Digest.sha256(right);
-        String path = "/v2/faults/wrong/blobs/" + digest;
-        upstream.on(path, FaultyUpstream.serve(wrong, "application/octet-stream"));
-        long before = blobFilesInStorage();
+        String path = FaultyUpstream.blobPath("faults/wrong", right);
+        upstream.on(path, FaultyUpstream.blob(wrong));
+        int before = storage.blobFiles().size();
 
         for (int attempt = 1; attempt <= 2; attempt++) {
-            HttpResponse<InputStream> response = open(path);
+            HttpResponse<InputStream> response = MirrorHttp.stream(mirror, path);
             try (InputStream in = response.body()) {
                 if (response.statusCode() == 200) {
                     // bytes were on their way when the digest failed: the transfer must break off, at
@@ -95,10 +65,8 @@ class FaultIT extends DeployedMirror {
                     assertTrue(body.contains("\"errors\""), body);
                 }
             }
-            assertEquals(before, blobFilesInStorage(), "wrong content was stored");
-            try (Stream<Path> tmp = Files.list(storage.resolve("tmp"))) {
-                assertEquals(0, tmp.filter(p -> p.toString().endsWith(".part")).count(), "temp file left behind");
-            }
+            assertEquals(before, storage.blobFiles().size(), "wrong content was stored");
+            assertEquals(0, storage.partFiles().size(), "temp file left behind");
             // nothing was kept, so every request goes upstream again
             assertEquals(attempt, upstream.count("GET", path));
         }
@@ -106,13 +74,13 @@ class FaultIT extends DeployedMirror {
 
     @Test
     void aManifestWithWrongBytesIsRefusedAndNotCached() throws Exception {
-        byte[] right = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}".getBytes();
-        byte[] wrong = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[ ]}".getBytes();
-        Digest digest = Digest.sha256(right);
-        String path = "/v2/faults/manifest/manifests/" + digest;
-        upstream.on(path, FaultyUpstream.serve(wrong, "application/vnd.oci.image.manifest.v1+json"));
+        FakeImage right = FakeImage.named("wrong-bytes");
+        byte[] wrong = Arrays.copyOf(right.manifest(), right.manifest().length + 1);
+        wrong[wrong.length - 1] = ' '; // the same JSON, with a space more
+        String path = "/v2/faults/manifest/manifests/" + right.digest();
+        upstream.on(path, FaultyUpstream.serve(wrong, MediaTypes.OCI_MANIFEST));
         for (int i = 1; i <= 2; i++) {
-            var r = MirrorHttp.get(mirror, path, "Accept", "application/vnd.oci.image.manifest.v1+json");
+            var r = MirrorHttp.get(mirror, path, "Accept", MediaTypes.OCI_MANIFEST);
             assertEquals(502, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"errors\""), r.body());
             assertEquals(i, upstream.count("GET", path));
@@ -121,23 +89,22 @@ class FaultIT extends DeployedMirror {
 
     @Test
     void firstBytesReachTheClientBeforeTheUpstreamFinishes() throws Exception {
-        byte[] body = random(2_000_000, 2);
-        Digest digest = Digest.sha256(body);
-        String path = "/v2/faults/slow/blobs/" + digest;
+        byte[] body = FakeImage.random(2_000_000, 2);
+        String path = FaultyUpstream.blobPath("faults/slow", body);
         CountDownLatch gate = new CountDownLatch(1);
         upstream.on(path, FaultyUpstream.stallAfter(body, 100_000, gate));
         try {
-            HttpResponse<InputStream> response = open(path);
+            HttpResponse<InputStream> response = MirrorHttp.stream(mirror, path);
             assertEquals(200, response.statusCode());
             try (InputStream in = response.body()) {
                 // every byte the upstream has sent, up to the last: none waits in a buffer for more
                 byte[] first = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> in.readNBytes(100_000),
                         "the bytes the upstream sent did not all arrive while it was stalled");
-                assertArrayEquals(java.util.Arrays.copyOf(body, 100_000), first);
+                assertArrayEquals(Arrays.copyOf(body, 100_000), first);
                 gate.countDown();
                 byte[] rest = in.readAllBytes();
                 assertEquals(body.length - 100_000, rest.length);
-                assertArrayEquals(java.util.Arrays.copyOfRange(body, 100_000, body.length), rest);
+                assertArrayEquals(Arrays.copyOfRange(body, 100_000, body.length), rest);
             }
         } finally {
             gate.countDown();
@@ -146,12 +113,10 @@ class FaultIT extends DeployedMirror {
 
     @Test
     void aDroppedUpstreamConnectionIsResumedWithARangeRequest() throws Exception {
-        byte[] body = random(1_500_000, 3);
-        Digest digest = Digest.sha256(body);
-        String path = "/v2/faults/dropped/blobs/" + digest;
+        byte[] body = FakeImage.random(1_500_000, 3);
+        String path = FaultyUpstream.blobPath("faults/dropped", body);
         upstream.on(path, FaultyUpstream.dropAfter(body, 700_000));
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = MirrorHttp.getBytes(mirror, path);
         assertEquals(200, r.statusCode());
         assertArrayEquals(body, r.body());
         var resumed = upstream.requests().stream().filter(s -> s.path().equals(path) && s.range() != null).toList();

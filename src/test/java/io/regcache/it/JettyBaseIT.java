@@ -14,26 +14,24 @@ import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
 import io.regcache.it.support.LogFiles;
 import io.regcache.it.support.MediaTypes;
+import io.regcache.it.support.PulledImage;
 import io.regcache.it.support.RegistryRequest;
 import io.regcache.it.support.RequiredTools;
 import io.regcache.it.support.SeededImage;
 import io.regcache.it.support.Skopeo;
-import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.UpstreamRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the repository's {@code jetty-base/} on a real jetty-home (unpacked by the build into
@@ -59,7 +57,7 @@ class JettyBaseIT {
     private static ForkedMirror jetty;
 
     @BeforeAll
-    static void startJettyBase() throws IOException {
+    static void startJettyBase() {
         RequiredTools.require("docker-registry", "skopeo");
         ForkedMirror.requireBuild();
         Path dir = resources.tempDir("jetty-base");
@@ -68,9 +66,8 @@ class JettyBaseIT {
         ImageSeeder seeder = resources.add(new ImageSeeder(upstream, skopeo));
         image = seeder.seed(ImageKind.OCI, REPOSITORY, TAG, 300_000);
 
-        Path config = dir.resolve("mirror.yml");
-        Files.writeString(config, MirrorYaml.storage(dir.resolve("storage"))
-                .upstream("docker.io", upstream.url(), true).text());
+        Path config = MirrorYaml.storage(dir.resolve("storage")).upstream("docker.io", upstream.url(), true)
+                .writeTo(dir.resolve("mirror.yml"));
         jetty = resources.add(ForkedMirror.start(dir, config, FreePort.find(), "jetty"));
         requestLog = new LogFiles(jetty.requestLogDir(), name -> name.endsWith(".request.log"));
     }
@@ -91,19 +88,9 @@ class JettyBaseIT {
 
     @Test
     @Order(2)
-    void skopeoPullsTheImageThroughTheJettyBase() {
-        Path pulled = TempDirs.create("jetty-base-pulled");
-        try {
-            skopeo.copyToDir("docker://" + jetty.hostPort() + "/" + REPOSITORY + ":" + TAG, pulled, null, false);
-            assertArrayEquals(image.manifestBytes(), Files.readAllBytes(pulled.resolve("manifest.json")),
-                    "manifest pulled through the jetty-base differs from the upstream's");
-            assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()),
-                    Skopeo.blobDigestsInDir(pulled));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            TempDirs.deleteQuietly(pulled);
-        }
+    void skopeoPullsTheImageThroughTheJettyBase(@TempDir Path pulled) {
+        skopeo.copyToDir("docker://" + jetty.hostPort() + "/" + REPOSITORY + ":" + TAG, pulled, null, false);
+        PulledImage.assertManifestAndBlobs(pulled, image);
     }
 
     @Test

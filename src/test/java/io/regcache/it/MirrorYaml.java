@@ -55,17 +55,39 @@ public final class MirrorYaml {
                 + String.join("\n", extra) + "\n";
     }
 
-    /** Writes the file next to the storage directory and makes the next deployment use it. */
-    public Path install() {
+    /** Writes the configuration to {@code file}, e.g. for a mirror in a child process. */
+    public Path writeTo(Path file) {
         try {
-            Files.createDirectories(storage);
-            Path file = storage.resolveSibling(storage.getFileName() + "-mirror.yml");
-            Files.writeString(file, text());
-            file.toFile().deleteOnExit(); // the storage directory beside it goes with its test class
-            System.setProperty(PROPERTY, file.toString());
-            return file;
+            return Files.writeString(file, text());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the file next to the storage directory and makes the next deployment use it;
+     * {@link #uninstall()} (run by {@link BeforeDeploy} after the test class) deletes it.
+     */
+    public void install() {
+        try {
+            Files.createDirectories(storage);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path file = writeTo(storage.resolveSibling(storage.getFileName() + "-mirror.yml"));
+        System.setProperty(PROPERTY, file.toString());
+    }
+
+    /** Deletes the file {@link #install()} wrote, if any, and forgets it. */
+    public static void uninstall() {
+        String file = System.getProperty(PROPERTY);
+        System.clearProperty(PROPERTY);
+        if (file != null) {
+            try {
+                Files.deleteIfExists(Path.of(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

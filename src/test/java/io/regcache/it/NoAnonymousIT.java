@@ -3,8 +3,9 @@ package io.regcache.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.oci.MediaTypes;
+import io.regcache.it.support.MediaTypes;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,7 +20,8 @@ class NoAnonymousIT extends DeployedMirror {
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
-        upstream.on("/v2/team/app/manifests/1", FaultyUpstream.manifest(CacheSemanticsIT.manifestBytes("closed"), MediaTypes.OCI_MANIFEST));
+        upstream.on("/v2/team/app/manifests/1",
+                FaultyUpstream.manifest(FakeImage.named("closed").manifest(), MediaTypes.OCI_MANIFEST));
         MirrorYaml.storage(setup.tempDir("closed-storage"))
                 .upstream("docker.io", upstream.url(), true)
                 .with("security:\n  anonymous: none")

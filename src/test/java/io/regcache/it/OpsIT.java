@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
 import io.regcache.it.support.FreePort;
-import io.regcache.oci.Digest;
-import io.regcache.oci.MediaTypes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import io.regcache.it.support.Poll;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,75 +32,43 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OpsIT extends DeployedMirror {
     static final ObjectMapper JSON = new ObjectMapper();
     static FaultyUpstream upstream;
-    static Path storage;
-    static byte[] config = random(200, 1);
-    static byte[] shared = random(300_000, 2);
-    static byte[] ownLayer = random(400_000, 3);
-    static byte[] otherLayer = random(100_000, 4);
-    static byte[] manifest;
-    static byte[] otherManifest;
+    static MirrorStorage storage;
+    static byte[] config = FakeImage.random(200, 1);
+    static byte[] shared = FakeImage.random(300_000, 2);
+    static byte[] ownLayer = FakeImage.random(400_000, 3);
+    static byte[] otherLayer = FakeImage.random(100_000, 4);
+    static FakeImage other = FakeImage.of(config, shared, otherLayer);
 
     @RegisterExtension
     @org.junit.jupiter.api.Order(1)
     static final BeforeDeploy setup = BeforeDeploy.run(OpsIT::start);
 
-    static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    static byte[] image(byte[] cfg, byte[]... layers) {
-        StringBuilder l = new StringBuilder();
-        for (byte[] layer : layers) {
-            l.append(l.length() > 0 ? "," : "").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
-                    .append(Digest.sha256(layer)).append("\",\"size\":").append(layer.length).append('}');
-        }
-        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
-                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digest.sha256(cfg) + "\",\"size\":" + cfg.length
-                + "},\"layers\":[" + l + "]}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    static void publish(String repo, byte[] manifestBytes, byte[]... blobs) {
-        FaultyUpstream.Behaviour m = FaultyUpstream.manifest(manifestBytes, MediaTypes.OCI_MANIFEST);
-        // Docker Hub's allowance headers on manifests
-        FaultyUpstream.Behaviour limited = (ex, attempt) -> {
+    /** Docker Hub's allowance headers on manifests. */
+    static FaultyUpstream.Behaviour hubAllowance(FaultyUpstream.Behaviour manifest) {
+        return (ex, attempt) -> {
             ex.getResponseHeaders().add("ratelimit-limit", "100;w=21600");
             ex.getResponseHeaders().add("ratelimit-remaining", "87;w=21600");
-            m.handle(ex, attempt);
+            manifest.handle(ex, attempt);
         };
-        upstream.on("/v2/" + repo + "/manifests/1", limited);
-        upstream.on("/v2/" + repo + "/manifests/" + Digest.sha256(manifestBytes), limited);
-        for (byte[] b : blobs) {
-            upstream.on("/v2/" + repo + "/blobs/" + Digest.sha256(b), FaultyUpstream.serve(b, "application/octet-stream"));
-        }
     }
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
-        manifest = image(config, shared, ownLayer);
-        otherManifest = image(config, shared, otherLayer);
-        publish("ops/app", manifest, config, shared, ownLayer);
-        publish("ops/other", otherManifest, config, shared, otherLayer);
-        storage = setup.tempDir("ops-storage");
-        MirrorYaml.storage(storage)
+        upstream.publish("ops/app", "1", FakeImage.of(config, shared, ownLayer), OpsIT::hubAllowance);
+        upstream.publish("ops/other", "1", other, OpsIT::hubAllowance);
+        storage = new MirrorStorage(setup.tempDir("ops-storage"));
+        MirrorYaml.storage(storage.root())
                 .upstream("docker.io", upstream.url(), true)
                 .upstream("quay.io", "http://127.0.0.1:" + FreePort.find(), false) // down: health is degraded
                 .install();
     }
 
-    private Path fileOf(byte[] content) {
-        Digest d = Digest.sha256(content);
-        return storage.resolve("blobs/sha256").resolve(d.hex().substring(0, 2)).resolve(d.hex());
-    }
-
-    private HttpResponse<String> post(String path, String contentType, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mirror.toString().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static double metric(String text, String line) {
@@ -115,7 +79,7 @@ class OpsIT extends DeployedMirror {
     @Test
     @Order(1)
     void metricsCountHitsMissesBytesAndTheUpstreamsAllowance() {
-        String blob = "/v2/ops/app/blobs/" + Digest.sha256(ownLayer);
+        String blob = FaultyUpstream.blobPath("ops/app", ownLayer);
         assertEquals(200, MirrorHttp.get(mirror, "/v2/ops/app/manifests/1").statusCode());
         assertArrayEquals(ownLayer, MirrorHttp.getBytes(mirror, blob).body()); // miss
         assertArrayEquals(ownLayer, MirrorHttp.getBytes(mirror, blob).body()); // hit
@@ -175,40 +139,42 @@ class OpsIT extends DeployedMirror {
     @Order(4)
     void anAdminPrefetchesAnImageBeforeAnyoneAsksForIt() throws Exception {
         String auth = RealmUsers.basic(RealmUsers.ADMIN);
-        var submitted = post("/api/admin/prefetch", "application/json", "{\"images\":[\"ops/other:1\"]}", "Authorization", auth);
+        var submitted = MirrorHttp.post(mirror, "/api/admin/prefetch", "application/json", "{\"images\":[\"ops/other:1\"]}",
+                "Authorization", auth);
         assertEquals(202, submitted.statusCode(), submitted.body());
         long id = JSON.readTree(submitted.body()).get("id").asLong();
-        JsonNode job;
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        do {
-            Thread.sleep(100);
-            job = JSON.readTree(MirrorHttp.get(mirror, "/api/admin/jobs/" + id, "Authorization", auth).body());
-        } while (!job.get("state").asText().equals("done") && System.nanoTime() < deadline);
-        assertEquals("done", job.get("state").asText(), job.toString());
+        AtomicReference<JsonNode> polled = new AtomicReference<>();
+        Poll.until(() -> "the prefetch job to be done: " + polled.get(), Duration.ofSeconds(20), () -> {
+            polled.set(json(MirrorHttp.get(mirror, "/api/admin/jobs/" + id, "Authorization", auth).body()));
+            return "done".equals(polled.get().get("state").asText());
+        });
+        JsonNode job = polled.get();
         assertTrue(job.at("/results/0/ok").asBoolean(), job.toString());
-        assertEquals(Digest.sha256(otherManifest).toString(), job.at("/results/0/digest").asText());
-        assertTrue(Files.exists(fileOf(otherLayer)), "the prefetched layer is not in the cache");
-        long gets = upstream.count("GET", "/v2/ops/other/blobs/" + Digest.sha256(otherLayer));
-        var pulled = MirrorHttp.getBytes(mirror, "/v2/ops/other/blobs/" + Digest.sha256(otherLayer));
+        assertEquals(other.digest(), job.at("/results/0/digest").asText());
+        assertTrue(Files.exists(storage.blobFile(otherLayer)), "the prefetched layer is not in the cache");
+        String otherLayerPath = FaultyUpstream.blobPath("ops/other", otherLayer);
+        long gets = upstream.count("GET", otherLayerPath);
+        var pulled = MirrorHttp.getBytes(mirror, otherLayerPath);
         assertEquals("HIT", pulled.headers().firstValue("X-Cache").orElse(null));
-        assertEquals(gets, upstream.count("GET", "/v2/ops/other/blobs/" + Digest.sha256(otherLayer)));
+        assertEquals(gets, upstream.count("GET", otherLayerPath));
     }
 
     @Test
     @Order(5)
     void purgingARepositoryRemovesWhatOnlyItNeeded() throws Exception {
         String auth = RealmUsers.basic(RealmUsers.ADMIN);
-        var purged = post("/api/admin/purge", "application/json", "{\"repository\":\"ops/other\"}", "Authorization", auth);
+        var purged = MirrorHttp.post(mirror, "/api/admin/purge", "application/json", "{\"repository\":\"ops/other\"}",
+                "Authorization", auth);
         assertEquals(200, purged.statusCode(), purged.body());
         JsonNode r = JSON.readTree(purged.body());
         assertEquals(1, r.get("imagesRemoved").asInt(), purged.body());
-        assertFalse(Files.exists(fileOf(otherLayer)), "the purged image's own layer stayed");
-        assertTrue(Files.exists(fileOf(shared)), "a layer ops/app still needs was removed");
-        assertTrue(Files.exists(fileOf(config)), "the config ops/app still needs was removed");
+        assertFalse(Files.exists(storage.blobFile(otherLayer)), "the purged image's own layer stayed");
+        assertTrue(Files.exists(storage.blobFile(shared)), "a layer ops/app still needs was removed");
+        assertTrue(Files.exists(storage.blobFile(config)), "the config ops/app still needs was removed");
         var again = MirrorHttp.get(mirror, "/v2/ops/other/manifests/1");
         assertEquals(200, again.statusCode());
         assertEquals("MISS", again.headers().firstValue("X-Cache").orElse(null), "the purged image was still cached");
-        var janitor = post("/api/admin/janitor", "application/json", "{}", "Authorization", auth);
+        var janitor = MirrorHttp.post(mirror, "/api/admin/janitor", "application/json", "{}", "Authorization", auth);
         assertEquals(200, janitor.statusCode(), janitor.body());
         assertTrue(JSON.readTree(janitor.body()).has("bytesKept"));
     }
@@ -217,11 +183,13 @@ class OpsIT extends DeployedMirror {
     @Order(6)
     void adminActionsRefuseCrossSiteRequests() throws Exception {
         String auth = RealmUsers.basic(RealmUsers.ADMIN);
-        var foreign = post("/api/admin/janitor", "application/json", "{}", "Authorization", auth, "Origin", "http://evil.example");
+        var foreign = MirrorHttp.post(mirror, "/api/admin/janitor", "application/json", "{}",
+                "Authorization", auth, "Origin", "http://evil.example");
         assertEquals(403, foreign.statusCode(), foreign.body());
-        var form = post("/api/admin/purge", "application/x-www-form-urlencoded", "repository=ops/app", "Authorization", auth);
+        var form = MirrorHttp.post(mirror, "/api/admin/purge", "application/x-www-form-urlencoded", "repository=ops/app",
+                "Authorization", auth);
         assertEquals(415, form.statusCode(), form.body());
-        assertTrue(Files.exists(fileOf(ownLayer)), "a cross-site purge went through");
-        assertEquals(401, post("/api/admin/janitor", "application/json", "{}").statusCode());
+        assertTrue(Files.exists(storage.blobFile(ownLayer)), "a cross-site purge went through");
+        assertEquals(401, MirrorHttp.post(mirror, "/api/admin/janitor", "application/json", "{}").statusCode());
     }
 }

@@ -6,27 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regcache.it.support.BlobRef;
+import io.regcache.it.support.Digests;
 import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
 import io.regcache.it.support.Platform;
+import io.regcache.it.support.PulledImage;
 import io.regcache.it.support.RegistryHttpClient;
 import io.regcache.it.support.RegistryRequest;
 import io.regcache.it.support.RequiredTools;
 import io.regcache.it.support.SeededImage;
 import io.regcache.it.support.Skopeo;
-import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.TokenServer;
 import io.regcache.it.support.UpstreamRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -74,27 +74,13 @@ class PullThroughIT extends DeployedMirror {
 
     @Test
     @Order(1)
-    void skopeoCopiesEveryKindByteForByte() throws Exception {
+    void skopeoCopiesEveryKindByteForByte(@TempDir Path tmp) {
         for (SeededImage image : List.of(v2s2, oci, ociIndex, dockerList)) {
-            Path dir = TempDirs.create("pulled");
-            try {
-                // one-component names are Docker Hub official images: "alpha" is "library/alpha"
-                String name = image.repository().startsWith("library/") ? image.repository().substring(8) : image.repository();
-                skopeo.copyToDir("docker://" + mirrorHost() + "/" + name + ":" + image.tag(), dir, null, image.isIndex());
-                assertArrayEquals(image.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")),
-                        "manifest of " + image + " differs from the upstream's");
-                Set<String> expected = image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet());
-                assertEquals(expected, Skopeo.blobDigestsInDir(dir), "blobs of " + image);
-                if (image.isIndex()) {
-                    Map<String, byte[]> children = Skopeo.instanceManifestsInDir(dir);
-                    assertEquals(image.children().size(), children.size(), "child manifests of " + image);
-                    for (SeededImage child : image.children()) {
-                        assertArrayEquals(child.manifestBytes(), children.get(child.digest()), "child " + child.digest());
-                    }
-                }
-            } finally {
-                TempDirs.deleteQuietly(dir);
-            }
+            Path dir = tmp.resolve(image.repository().replace('/', '_'));
+            // one-component names are Docker Hub official images: "alpha" is "library/alpha"
+            String name = image.repository().startsWith("library/") ? image.repository().substring(8) : image.repository();
+            skopeo.copyToDir("docker://" + mirrorHost() + "/" + name + ":" + image.tag(), dir, null, image.isIndex());
+            PulledImage.assertManifestBlobsAndChildren(dir, image);
         }
     }
 
@@ -173,7 +159,7 @@ class PullThroughIT extends DeployedMirror {
             assertEquals(200, b.status());
             assertEquals(blob.size(), b.body().length);
             assertEquals("HIT", b.header("X-Cache"));
-            assertEquals(blob.digest(), io.regcache.oci.Digest.sha256(b.body()).toString());
+            assertEquals(blob.digest(), Digests.sha256(b.body()));
         }
         assertEquals(List.of(), upstream.requests(), "the upstream was contacted");
     }
@@ -196,16 +182,11 @@ class PullThroughIT extends DeployedMirror {
 
     @Test
     @Order(7)
-    void privateContentIsFetchedWithTheMirrorsAccountForEntitledUsers() throws Exception {
+    void privateContentIsFetchedWithTheMirrorsAccountForEntitledUsers(@TempDir Path dir) throws Exception {
         tokens.resetCounters();
-        Path dir = TempDirs.create("pulled");
-        try {
-            // a realm user with registry-private receives what only the mirror's account can fetch
-            skopeo.copyToDir("docker://" + mirrorHost() + "/" + secret.repository() + ":1", dir, RealmUsers.INSIDER, false);
-            assertArrayEquals(secret.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
-        } finally {
-            TempDirs.deleteQuietly(dir);
-        }
+        // a realm user with registry-private receives what only the mirror's account can fetch
+        skopeo.copyToDir("docker://" + mirrorHost() + "/" + secret.repository() + ":1", dir, RealmUsers.INSIDER, false);
+        assertArrayEquals(secret.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
         assertTrue(tokens.requestsFor(TokenServer.ALICE) > 0, "no token was requested with the account");
     }
 
@@ -248,19 +229,14 @@ class PullThroughIT extends DeployedMirror {
 
     @Test
     @Order(9)
-    void withTheUpstreamStoppedCachedImagesStillPullByDigest() throws Exception {
+    void withTheUpstreamStoppedCachedImagesStillPullByDigest(@TempDir Path tmp) {
         upstream.stop();
         try {
             for (SeededImage image : List.of(ociIndex, v2s2)) {
-                Path dir = TempDirs.create("offline");
-                try {
-                    skopeo.copyToDir("docker://" + mirrorHost() + "/" + image.repository() + "@" + image.digest(), dir, null, image.isIndex());
-                    assertArrayEquals(image.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
-                    assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()),
-                            Skopeo.blobDigestsInDir(dir));
-                } finally {
-                    TempDirs.deleteQuietly(dir);
-                }
+                Path dir = tmp.resolve(image.repository().replace('/', '_'));
+                skopeo.copyToDir("docker://" + mirrorHost() + "/" + image.repository() + "@" + image.digest(), dir, null,
+                        image.isIndex());
+                PulledImage.assertManifestAndBlobs(dir, image);
             }
             // by tag, the cache answers with what it has, marked stale
             RegistryHttpClient.Response stale = http().getManifest(v2s2.repository(), "1");

@@ -11,15 +11,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regcache.it.support.BlobRef;
 import io.regcache.it.support.CommandResult;
+import io.regcache.it.support.Digests;
 import io.regcache.it.support.FreePort;
 import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
 import io.regcache.it.support.MediaTypes;
 import io.regcache.it.support.Nginx;
+import io.regcache.it.support.PulledImage;
 import io.regcache.it.support.RequiredTools;
 import io.regcache.it.support.SeededImage;
 import io.regcache.it.support.Skopeo;
-import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.TestCertificates;
 import io.regcache.it.support.TokenServer;
 import io.regcache.it.support.UpstreamRegistry;
@@ -42,19 +43,18 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The mirror behind real nginx (Debian's package) terminating TLS with a certificate made for
@@ -116,11 +116,10 @@ class ReverseProxyIT extends DeployedMirror {
         bigImage = seeder.seed(ImageKind.OCI, "library/big", "1", BIG_LAYER);
         certs = TestCertificates.generate(setup.tempDir("reverse-proxy-tls"));
         https = HttpClient.newBuilder().sslContext(certs.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
-        Path config = MirrorYaml.storage(setup.tempDir("reverse-proxy-storage"))
+        MirrorYaml.storage(setup.tempDir("reverse-proxy-storage"))
                 .upstream("docker.io", upstream.url(), TokenServer.ALICE, TokenServer.ALICE_PASSWORD, true)
                 .with("security:\n  trustedproxies: [127.0.0.1/32]")
                 .install();
-        setup.closeLater(() -> Files.deleteIfExists(config)); // written next to the storage dir, not in it
     }
 
     /** One nginx in front of the mirror, configured from one of the files in conf/. */
@@ -257,23 +256,18 @@ class ReverseProxyIT extends DeployedMirror {
         }
     }
 
+    /** skopeo verifying the proxy's certificate: against the test CA, or against the system's CAs only. */
     private static CommandResult skopeoCopy(Proxy proxy, String ref, String creds, Path dir, boolean trustTheCa) {
-        List<String> args = new ArrayList<>(List.of("copy", "--src-tls-verify=true"));
-        if (trustTheCa) {
-            args.addAll(List.of("--src-cert-dir", certs.certDir().toString()));
-        }
-        args.add(creds == null ? "--src-no-creds" : "--src-creds=" + creds);
-        args.add("docker://" + proxy.hostPort() + "/" + ref);
-        args.add("dir:" + dir);
-        return skopeo.runAllowingFailure(Skopeo.DEFAULT_TIMEOUT, args.toArray(String[]::new));
+        String[] tls = trustTheCa ? new String[] {"--src-tls-verify=true", "--src-cert-dir", certs.certDir().toString()}
+                : new String[] {"--src-tls-verify=true"};
+        return skopeo.copyToDirAllowingFailure(proxy.hostPort() + "/" + ref, dir, creds, false, tls);
     }
 
+    /** skopeo's copy holds the image, each blob file of the blob's size. */
     private static void assertPulled(Proxy proxy, SeededImage image, Path dir) throws IOException {
-        assertArrayEquals(image.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")), proxy + ": manifest bytes");
-        assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()), Skopeo.blobDigestsInDir(dir),
-                proxy + ": blobs");
+        PulledImage.assertManifestAndBlobs(dir, image);
         for (BlobRef blob : image.blobs()) {
-            assertEquals(blob.size(), Files.size(dir.resolve(blob.digest().substring("sha256:".length()))), proxy + ": " + blob.digest());
+            assertEquals(blob.size(), Files.size(dir.resolve(Digests.hex(blob.digest()))), proxy + ": " + blob.digest());
         }
     }
 
@@ -317,55 +311,39 @@ class ReverseProxyIT extends DeployedMirror {
 
     @Test
     @Order(3)
-    void skopeoRefusesTheProxyWithoutTheTestCa() {
-        Proxy proxy = proxies().get(0);
-        Path dir = TempDirs.create("proxy-untrusted");
-        try {
-            CommandResult r = skopeoCopy(proxy, "library/open:1", null, dir, false);
-            assertFalse(r.ok(), "skopeo accepted a certificate it has no CA for: TLS is not being verified");
-            assertTrue(r.stderr().contains("certificate") && r.stderr().contains("unknown authority"), r.describe());
-        } finally {
-            TempDirs.deleteQuietly(dir);
-        }
+    void skopeoRefusesTheProxyWithoutTheTestCa(@TempDir Path dir) {
+        CommandResult r = skopeoCopy(proxies().get(0), "library/open:1", null, dir, false);
+        assertFalse(r.ok(), "skopeo accepted a certificate it has no CA for: TLS is not being verified");
+        assertTrue(r.stderr().contains("certificate") && r.stderr().contains("unknown authority"), r.describe());
     }
 
     @Test
     @Order(4)
-    void skopeoPullsAPublicImageAnonymouslyThroughTheProxy() throws IOException {
+    void skopeoPullsAPublicImageAnonymouslyThroughTheProxy(@TempDir Path tmp) throws IOException {
         for (Proxy proxy : proxies()) {
-            Path dir = TempDirs.create("proxy-public");
-            try {
-                CommandResult r = skopeoCopy(proxy, "library/open:1", null, dir, true);
-                assertTrue(r.ok(), r.describe());
-                assertPulled(proxy, publicImage, dir);
-            } finally {
-                TempDirs.deleteQuietly(dir);
-            }
+            Path dir = tmp.resolve(proxy.name());
+            CommandResult r = skopeoCopy(proxy, "library/open:1", null, dir, true);
+            assertTrue(r.ok(), r.describe());
+            assertPulled(proxy, publicImage, dir);
         }
     }
 
     @Test
     @Order(5)
-    void skopeoPullsAPrivateImageAsARealmUserThroughTheProxy() throws IOException {
+    void skopeoPullsAPrivateImageAsARealmUserThroughTheProxy(@TempDir Path tmp) throws IOException {
         for (Proxy proxy : proxies()) {
-            Path anon = TempDirs.create("proxy-private-anon");
-            Path dir = TempDirs.create("proxy-private");
-            try {
-                CommandResult refused = skopeoCopy(proxy, "private/secret:1", null, anon, true);
-                assertFalse(refused.ok(), proxy + ": pulled the private image anonymously");
-                CommandResult r = skopeoCopy(proxy, "private/secret:1", RealmUsers.INSIDER, dir, true);
-                assertTrue(r.ok(), r.describe());
-                assertPulled(proxy, privateImage, dir);
-            } finally {
-                TempDirs.deleteQuietly(anon);
-                TempDirs.deleteQuietly(dir);
-            }
+            CommandResult refused = skopeoCopy(proxy, "private/secret:1", null, tmp.resolve(proxy.name() + "-anonymous"), true);
+            assertFalse(refused.ok(), proxy + ": pulled the private image anonymously");
+            Path dir = tmp.resolve(proxy.name());
+            CommandResult r = skopeoCopy(proxy, "private/secret:1", RealmUsers.INSIDER, dir, true);
+            assertTrue(r.ok(), r.describe());
+            assertPulled(proxy, privateImage, dir);
         }
     }
 
     @Test
     @Order(6)
-    void aLargeLayerStreamsThroughUncompressedIntactAndNeverSpooledToDisk() throws Exception {
+    void aLargeLayerStreamsThroughUncompressedIntactAndNeverSpooledToDisk(@TempDir Path tmp) throws Exception {
         BlobRef layer = bigImage.layers().get(0);
         assertTrue(layer.size() >= BIG_LAYER, "layer of " + layer.size() + " bytes");
         for (Proxy proxy : proxies()) {
@@ -377,7 +355,7 @@ class ReverseProxyIT extends DeployedMirror {
             HttpResponse<InputStream> r = https.send(request, HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, r.statusCode(), proxy + ": " + r.headers().map());
             assertNull(r.headers().firstValue("Content-Encoding").orElse(null), proxy + " compressed the layer");
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Digests.newSha256();
             long total = 0;
             try (InputStream in = r.body()) {
                 byte[] buf = new byte[64 * 1024];
@@ -394,18 +372,14 @@ class ReverseProxyIT extends DeployedMirror {
                 }
             }
             assertEquals(layer.size(), total, proxy + ": bytes received");
-            assertEquals(layer.digest(), "sha256:" + HexFormat.of().formatHex(sha.digest()), proxy.toString());
+            assertEquals(layer.digest(), Digests.format(sha.digest()), proxy.toString());
             assertFalse(proxy.nginx().errorLog().contains(BUFFERED), proxy + " buffered the layer to disk:\n" + proxy.nginx().errorLog());
 
             // and skopeo: the whole image, byte for byte
-            Path dir = TempDirs.create("proxy-big");
-            try {
-                CommandResult pulled = skopeoCopy(proxy, "library/big:1", null, dir, true);
-                assertTrue(pulled.ok(), pulled.describe());
-                assertPulled(proxy, bigImage, dir);
-            } finally {
-                TempDirs.deleteQuietly(dir);
-            }
+            Path dir = tmp.resolve(proxy.name());
+            CommandResult pulled = skopeoCopy(proxy, "library/big:1", null, dir, true);
+            assertTrue(pulled.ok(), pulled.describe());
+            assertPulled(proxy, bigImage, dir);
             assertFalse(proxy.nginx().errorLog().contains(BUFFERED), proxy + " buffered a layer to disk:\n" + proxy.nginx().errorLog());
         }
     }

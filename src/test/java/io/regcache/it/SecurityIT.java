@@ -13,15 +13,12 @@ import io.regcache.it.support.Containerd;
 import io.regcache.it.support.ContainerdHosts;
 import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
+import io.regcache.it.support.PulledImage;
 import io.regcache.it.support.RequiredTools;
 import io.regcache.it.support.SeededImage;
 import io.regcache.it.support.Skopeo;
-import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.TokenServer;
 import io.regcache.it.support.UpstreamRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +28,13 @@ import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A mirror holding an upstream account (alice's, which alone can read {@code private/*} at the
@@ -100,11 +97,7 @@ class SecurityIT extends DeployedMirror {
     }
 
     private CommandResult skopeoPull(String ref, String creds, Path dir) {
-        List<String> args = new ArrayList<>(List.of("copy", "--src-tls-verify=false"));
-        args.add(creds == null ? "--src-no-creds" : "--src-creds=" + creds);
-        args.add("docker://" + mirrorHost() + "/" + ref);
-        args.add("dir:" + dir);
-        return skopeo.runAllowingFailure(Skopeo.DEFAULT_TIMEOUT, args.toArray(String[]::new));
+        return skopeo.copyToDirAllowingFailure(mirrorHost() + "/" + ref, dir, creds, false);
     }
 
     private HttpResponse<String> get(String path, String authorization) {
@@ -112,7 +105,7 @@ class SecurityIT extends DeployedMirror {
     }
 
     /** Every way an anonymous client could reach the private image: all must fail. */
-    private void assertAnonymousCannotReachThePrivateImage(String when) {
+    private void assertAnonymousCannotReachThePrivateImage(String when, Path dir) {
         BlobRef layer = privateImage.layers().get(0);
         List<String> paths = List.of(
                 "/v2/private/secret/manifests/1",
@@ -130,14 +123,9 @@ class SecurityIT extends DeployedMirror {
                 assertFalse(r.body().contains(privateImage.manifestText().substring(0, 40)), when + ": " + path + " leaked the manifest");
             }
         }
-        Path dir = TempDirs.create("anon");
-        try {
-            CommandResult anon = skopeoPull("private/secret:1", null, dir);
-            assertFalse(anon.ok(), when + ": skopeo pulled the private image anonymously");
-            assertTrue(anon.stderr().contains("unauthorized") || anon.stderr().contains("authentication required"), anon.stderr());
-        } finally {
-            TempDirs.deleteQuietly(dir);
-        }
+        CommandResult anon = skopeoPull("private/secret:1", null, dir);
+        assertFalse(anon.ok(), when + ": skopeo pulled the private image anonymously");
+        assertTrue(anon.stderr().contains("unauthorized") || anon.stderr().contains("authentication required"), anon.stderr());
     }
 
     @Test
@@ -156,39 +144,27 @@ class SecurityIT extends DeployedMirror {
 
     @Test
     @Order(2)
-    void anonymousClientsPullPublicContent() throws Exception {
-        Path dir = TempDirs.create("anon-public");
-        try {
-            CommandResult r = skopeoPull("open:1", null, dir);
-            assertTrue(r.ok(), r.describe());
-            assertArrayEquals(publicImage.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
-        } finally {
-            TempDirs.deleteQuietly(dir);
-        }
+    void anonymousClientsPullPublicContent(@TempDir Path dir) throws Exception {
+        CommandResult r = skopeoPull("open:1", null, dir);
+        assertTrue(r.ok(), r.describe());
+        assertArrayEquals(publicImage.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
     }
 
     @Test
     @Order(3)
-    void anonymousClientsCannotReachPrivateContentCold() {
-        assertAnonymousCannotReachThePrivateImage("cold");
+    void anonymousClientsCannotReachPrivateContentCold(@TempDir Path dir) {
+        assertAnonymousCannotReachThePrivateImage("cold", dir);
     }
 
     @Test
     @Order(4)
-    void aRegistryPrivateUserPullsItWithSkopeoAndContainerd() throws Exception {
-        Path dir = TempDirs.create("insider");
-        try {
-            CommandResult r = skopeoPull("private/secret:1", RealmUsers.INSIDER, dir);
-            assertTrue(r.ok(), r.describe());
-            assertArrayEquals(privateImage.manifestBytes(), Files.readAllBytes(dir.resolve("manifest.json")));
-            assertEquals(privateImage.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()), Skopeo.blobDigestsInDir(dir));
-        } finally {
-            TempDirs.deleteQuietly(dir);
-        }
+    void aRegistryPrivateUserPullsItWithSkopeoAndContainerd(@TempDir Path dir) {
+        CommandResult r = skopeoPull("private/secret:1", RealmUsers.INSIDER, dir);
+        assertTrue(r.ok(), r.describe());
+        PulledImage.assertManifestAndBlobs(dir, privateImage);
         try (ContainerdHosts hosts = ContainerdHosts.create().mirror("docker.io", "http://" + mirrorHost())) {
             containerd.reset();
-            CommandResult fetched = containerd.fetch("docker.io/private/secret:1", hosts.dir(), RealmUsers.INSIDER);
-            assertTrue(fetched.ok(), fetched.describe());
+            containerd.fetch("docker.io/private/secret:1", hosts.dir(), RealmUsers.INSIDER); // throws unless it succeeds
             assertTrue(containerd.contentDigests().containsAll(privateImage.allDigests()), containerd.contentDigests().toString());
             containerd.reset();
             CommandResult anonymous = containerd.fetchAllowingFailure("docker.io/private/secret:1", hosts.dir(), null, false);
@@ -198,8 +174,8 @@ class SecurityIT extends DeployedMirror {
 
     @Test
     @Order(5)
-    void anonymousClientsCannotReachPrivateContentOnceCachedEither() {
-        assertAnonymousCannotReachThePrivateImage("after an entitled user cached it");
+    void anonymousClientsCannotReachPrivateContentOnceCachedEither(@TempDir Path dir) {
+        assertAnonymousCannotReachThePrivateImage("after an entitled user cached it", dir);
     }
 
     @Test
@@ -235,31 +211,20 @@ class SecurityIT extends DeployedMirror {
         String tampered = insiderToken.substring(0, insiderToken.length() - 3) + "abc";
         assertEquals(401, get("/v2/private/secret/manifests/1", "Bearer " + tampered).statusCode());
         // containerd's OAuth2 form
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://" + mirrorHost() + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=insider&password=insider-pass"
-                        + "&service=regcache&client_id=test&scope=repository%3Aprivate%2Fsecret%3Apull")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> form = MirrorHttp.post(mirror, "/token", "application/x-www-form-urlencoded",
+                "grant_type=password&username=insider&password=insider-pass"
+                        + "&service=regcache&client_id=test&scope=repository%3Aprivate%2Fsecret%3Apull");
         assertEquals(200, form.statusCode(), form.body());
         assertTrue(JSON.readTree(form.body()).hasNonNull("access_token"));
-        HttpResponse<String> refresh = http.send(HttpRequest.newBuilder(URI.create("http://" + mirrorHost() + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=x&service=regcache")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refresh = MirrorHttp.post(mirror, "/token", "application/x-www-form-urlencoded",
+                "grant_type=refresh_token&refresh_token=x&service=regcache");
         assertEquals(400, refresh.statusCode(), "containerd falls back to GET on 400");
     }
 
     @Test
     @Order(8)
-    void wrongPasswordsAreRefusedAndThrottled() throws Exception {
-        Path dir = TempDirs.create("wrong");
-        try {
-            CommandResult r = skopeoPull("private/secret:1", "insider:not-the-password", dir);
-            assertFalse(r.ok(), "a wrong password pulled");
-        } finally {
-            TempDirs.deleteQuietly(dir);
-        }
+    void wrongPasswordsAreRefusedAndThrottled(@TempDir Path dir) {
+        assertFalse(skopeoPull("private/secret:1", "insider:not-the-password", dir).ok(), "a wrong password pulled");
         int refused = 0;
         int throttled = 0;
         for (int i = 0; i < 8; i++) {

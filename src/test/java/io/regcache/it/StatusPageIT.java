@@ -1,5 +1,6 @@
 package io.regcache.it;
 
+import static io.regcache.it.support.FaultyUpstream.blobPath;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.it.support.Pause;
+import io.regcache.it.support.MediaTypes;
 import io.regcache.it.support.RequiredTools;
-import io.regcache.oci.Digest;
-import io.regcache.oci.MediaTypes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -28,7 +28,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +79,11 @@ class StatusPageIT extends DeployedMirror {
     static FaultyUpstream upstream;
     static final AtomicInteger allowance = new AtomicInteger(100);
     static final byte[] CONFIG = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(UTF_8);
-    static final byte[] LAYER = random(1_500_000, 11);
-    static final byte[] MANIFEST = manifest(CONFIG, LAYER);
+    static final byte[] LAYER = FakeImage.random(1_500_000, 11);
+    static final FakeImage IMAGE = FakeImage.of(CONFIG, LAYER);
     static final byte[] WARM_CONFIG = "{\"architecture\":\"arm64\",\"os\":\"linux\"}".getBytes(UTF_8);
-    static final byte[] WARM_LAYER = random(700_000, 12);
-    static final byte[] WARM_MANIFEST = manifest(WARM_CONFIG, WARM_LAYER);
+    static final byte[] WARM_LAYER = FakeImage.random(700_000, 12);
+    static final FakeImage WARM_IMAGE = FakeImage.of(WARM_CONFIG, WARM_LAYER);
 
     static ChromeDriver browser;
     static final List<String> pageErrors = new CopyOnWriteArrayList<>();
@@ -98,10 +97,9 @@ class StatusPageIT extends DeployedMirror {
 
     static void start() {
         upstream = setup.closeLater(FaultyUpstream.start());
-        serveImage(REPO, "1", MANIFEST, CONFIG, LAYER);
-        serveImage(WARM, "1", WARM_MANIFEST, WARM_CONFIG, WARM_LAYER);
-        // the storage in a directory of its own, so that the configuration file beside it goes with it
-        MirrorYaml.storage(setup.tempDir("statuspage").resolve("storage"))
+        upstream.publish(REPO, "1", IMAGE, StatusPageIT::hubAllowance);
+        upstream.publish(WARM, "1", WARM_IMAGE, StatusPageIT::hubAllowance);
+        MirrorYaml.storage(setup.tempDir("statuspage-storage"))
                 .upstream("docker.io", upstream.url(), true)
                 .with("proxy:\n  maxsize: 64MiB\n  tagwindow: 0s")
                 .install();
@@ -183,17 +181,8 @@ class StatusPageIT extends DeployedMirror {
         HttpResponse<byte[]> miss = MirrorHttp.getBytes(mirror, blobPath(REPO, LAYER));
         assertEquals(200, miss.statusCode());
         assertEquals("MISS", miss.headers().firstValue("X-Cache").orElse(null));
-        // the download is committed just after its last byte went out: ask until the cache answers
-        HttpResponse<byte[]> hit = null;
-        for (int i = 0; i < 50; i++) {
-            hit = MirrorHttp.getBytes(mirror, blobPath(REPO, LAYER));
-            if ("HIT".equals(hit.headers().firstValue("X-Cache").orElse(null))) {
-                break;
-            }
-            Pause.millis(100);
-        }
-        assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null));
-        HttpResponse<String> byDigest = MirrorHttp.get(mirror, "/v2/" + REPO + "/manifests/" + Digest.sha256(MANIFEST), "Accept", accept);
+        MirrorHttp.awaitHit(mirror, blobPath(REPO, LAYER), r -> { });
+        HttpResponse<String> byDigest = MirrorHttp.get(mirror, "/v2/" + REPO + "/manifests/" + IMAGE.digest(), "Accept", accept);
         assertEquals("HIT", byDigest.headers().firstValue("X-Cache").orElse(null));
 
         waitFor("hits and misses to rise on the page", d ->
@@ -311,7 +300,7 @@ class StatusPageIT extends DeployedMirror {
         assertEquals(2, results.size());
         assertEquals("true", results.get(0).getDomAttribute("data-ok"));
         assertTrue(results.get(0).getText().contains("cached: 2 blobs, 684 KiB"), results.get(0).getText());
-        assertTrue(results.get(0).getText().contains(Digest.sha256(WARM_MANIFEST).toString()), results.get(0).getText());
+        assertTrue(results.get(0).getText().contains(WARM_IMAGE.digest()), results.get(0).getText());
         assertEquals("false", results.get(1).getDomAttribute("data-ok"));
         assertTrue(results.get(1).getText().contains("MANIFEST_UNKNOWN"), results.get(1).getText());
         assertEquals("Job " + job.getDomAttribute("data-job-id") + ": 1 of 2 failed", job.findElement(By.className("summary")).getText());
@@ -533,15 +522,6 @@ class StatusPageIT extends DeployedMirror {
 
     // ------------------------------------------------------------------ the upstream
 
-    /** Serves an image by tag and digest, with Docker Hub's rate-limit headers on manifests. */
-    private static void serveImage(String name, String tag, byte[] manifest, byte[] config, byte[] layer) {
-        FaultyUpstream.Behaviour m = hubAllowance(FaultyUpstream.manifest(manifest, MediaTypes.OCI_MANIFEST));
-        upstream.on("/v2/" + name + "/manifests/" + tag, m);
-        upstream.on("/v2/" + name + "/manifests/" + Digest.sha256(manifest), m);
-        upstream.on(blobPath(name, config), FaultyUpstream.serve(config, "application/octet-stream"));
-        upstream.on(blobPath(name, layer), FaultyUpstream.serve(layer, "application/octet-stream"));
-    }
-
     /** Like Docker Hub: a GET of a manifest costs one pull of 100 per 6 hours; a HEAD is free. */
     private static FaultyUpstream.Behaviour hubAllowance(FaultyUpstream.Behaviour manifest) {
         return (ex, attempt) -> {
@@ -550,24 +530,6 @@ class StatusPageIT extends DeployedMirror {
             ex.getResponseHeaders().add("ratelimit-remaining", left + ";w=21600");
             manifest.handle(ex, attempt);
         };
-    }
-
-    private static String blobPath(String name, byte[] blob) {
-        return "/v2/" + name + "/blobs/" + Digest.sha256(blob);
-    }
-
-    static byte[] manifest(byte[] config, byte[] layer) {
-        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digest.sha256(config)
-                + "\",\"size\":" + config.length + "},"
-                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + Digest.sha256(layer)
-                + "\",\"size\":" + layer.length + "}]}").getBytes(UTF_8);
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
     }
 
     private static String contentType(HttpResponse<?> r) {

@@ -2,9 +2,9 @@ package io.regcache.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.regcache.it.support.FakeImage;
 import io.regcache.it.support.FaultyUpstream;
-import io.regcache.oci.Digest;
-import io.regcache.oci.MediaTypes;
+import io.regcache.it.support.MediaTypes;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,9 +27,9 @@ class TagWindowIT extends DeployedMirror {
 
     @Test
     void aTagResolvedWithinTheWindowIsNotCheckedAgain() {
-        byte[] manifest = CacheSemanticsIT.manifestBytes("window");
+        FakeImage image = FakeImage.named("window");
         String path = "/v2/win/app/manifests/1";
-        upstream.on(path, FaultyUpstream.manifest(manifest, MediaTypes.OCI_MANIFEST));
+        upstream.on(path, FaultyUpstream.manifest(image.manifest(), MediaTypes.OCI_MANIFEST));
 
         var first = MirrorHttp.get(mirror, path);
         assertEquals(200, first.statusCode(), first.body());
@@ -38,7 +38,7 @@ class TagWindowIT extends DeployedMirror {
         for (int i = 0; i < 5; i++) {
             var again = MirrorHttp.get(mirror, path);
             assertEquals("HIT", again.headers().firstValue("X-Cache").orElse(null));
-            assertEquals(Digest.sha256(manifest).toString(), again.headers().firstValue("Docker-Content-Digest").orElse(null));
+            assertEquals(image.digest(), again.headers().firstValue("Docker-Content-Digest").orElse(null));
             assertEquals("HIT", MirrorHttp.request(mirror, "HEAD", path).headers().firstValue("X-Cache").orElse(null));
         }
         assertEquals(0, upstream.requests().size(), upstream.requests().toString());

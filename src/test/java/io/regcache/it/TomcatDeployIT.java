@@ -1,11 +1,9 @@
 package io.regcache.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.regcache.it.support.BlobRef;
 import io.regcache.it.support.Closer;
 import io.regcache.it.support.CommandResult;
 import io.regcache.it.support.ForkedMirror;
@@ -14,25 +12,23 @@ import io.regcache.it.support.ImageKind;
 import io.regcache.it.support.ImageSeeder;
 import io.regcache.it.support.LogFiles;
 import io.regcache.it.support.LoggedProcess;
+import io.regcache.it.support.PulledImage;
 import io.regcache.it.support.RegistryRequest;
 import io.regcache.it.support.RequiredTools;
 import io.regcache.it.support.SeededImage;
 import io.regcache.it.support.Skopeo;
-import io.regcache.it.support.TempDirs;
 import io.regcache.it.support.UpstreamRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +36,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The WAR built by {@code package} on a real Tomcat 10.1, set up the way the README's "Deploy to
@@ -79,7 +76,6 @@ class TomcatDeployIT {
     static final String USER = "ci-runner:change-me";
     private static final String REPOSITORY = "it/tomcat";
     private static final String TAG = "1";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern CACHE_OUTCOME = Pattern.compile(" (HIT|MISS|STALE|-)$");
 
     private static final Closer resources = new Closer();
@@ -101,19 +97,20 @@ class TomcatDeployIT {
         UpstreamRegistry upstream = resources.add(UpstreamRegistry.start(UpstreamRegistry.Auth.none()));
         skopeo = resources.add(new Skopeo());
         image = resources.add(new ImageSeeder(upstream, skopeo)).seed(ImageKind.OCI, REPOSITORY, TAG, 300_000);
-        Path config = dir.resolve("mirror.yml");
-        Files.writeString(config, MirrorYaml.storage(dir.resolve("storage"))
+        Path config = MirrorYaml.storage(dir.resolve("storage"))
                 .upstream("docker.io", upstream.url(), true)
-                .with("security:\n  anonymous: none").text());
+                .with("security:\n  anonymous: none")
+                .writeTo(dir.resolve("mirror.yml"));
 
         int port = FreePort.find();
         Path base = catalinaBase(dir.resolve("tomcat"), skeleton, port, config);
         accessLog = new LogFiles(base.resolve("logs"), name -> name.startsWith("localhost_access_log"));
-        List<String> command = List.of("env", "CATALINA_HOME=" + home, "CATALINA_BASE=" + base,
-                "JAVA_HOME=" + System.getProperty("java.home"), home.resolve("bin/catalina.sh").toString(), "run");
-        LoggedProcess tomcat = resources.add(LoggedProcess.start("tomcat", command, base, dir.resolve("tomcat.log"), null,
-                List.of("MIRROR_CONFIG", "REGISTRY_PROXY_REMOTEURL", "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY",
-                        "CATALINA_OPTS", "JAVA_OPTS", "CATALINA_TMPDIR")));
+        List<String> unset = new ArrayList<>(ForkedMirror.CONFIG_ENV);
+        unset.addAll(List.of("CATALINA_OPTS", "JAVA_OPTS", "CATALINA_TMPDIR"));
+        LoggedProcess tomcat = resources.add(LoggedProcess.start("tomcat",
+                List.of(home.resolve("bin/catalina.sh").toString(), "run"), base, dir.resolve("tomcat.log"), null, unset,
+                Map.of("CATALINA_HOME", home.toString(), "CATALINA_BASE", base.toString(),
+                        "JAVA_HOME", System.getProperty("java.home"))));
         mirrorUrl = new URL("http://127.0.0.1:" + port);
         awaitReady(tomcat);
     }
@@ -151,7 +148,7 @@ class TomcatDeployIT {
     }
 
     private static void awaitReady(LoggedProcess tomcat) {
-        tomcat.awaitAnswer(URI.create(mirrorUrl + "/v2/"), START_TIMEOUT,
+        tomcat.awaitAnswer(URI.create(mirrorUrl + "/v2/"), ForkedMirror.START_TIMEOUT,
                 r -> r.headers().firstValue("Docker-Distribution-API-Version").isPresent());
     }
 
@@ -160,22 +157,13 @@ class TomcatDeployIT {
         resources.close();
     }
 
-    private static String mirror() {
-        return mirrorUrl.getHost() + ":" + mirrorUrl.getPort();
+    private static String reference() {
+        return "docker://" + mirrorUrl.getHost() + ":" + mirrorUrl.getPort() + "/" + REPOSITORY + ":" + TAG;
     }
 
-    private static void pullAndCompare(String creds) {
-        Path pulled = TempDirs.create("tomcat-pulled");
-        try {
-            CommandResult r = skopeo.copyToDir("docker://" + mirror() + "/" + REPOSITORY + ":" + TAG, pulled, creds, false);
-            assertTrue(r.ok(), r.describe());
-            assertArrayEquals(image.manifestBytes(), Files.readAllBytes(pulled.resolve("manifest.json")));
-            assertEquals(image.blobs().stream().map(BlobRef::digest).collect(Collectors.toSet()), Skopeo.blobDigestsInDir(pulled));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            TempDirs.deleteQuietly(pulled);
-        }
+    private static void pullAndCompare(Path pulled) {
+        skopeo.copyToDir(reference(), pulled, USER, false);
+        PulledImage.assertManifestAndBlobs(pulled, image);
     }
 
     @Test
@@ -191,18 +179,12 @@ class TomcatDeployIT {
 
     @Test
     @Order(2)
-    void skopeoPullsWithAUserFromTomcatUsersXmlAndNotWithoutOne() {
-        Path pulled = TempDirs.create("tomcat-anonymous");
-        try {
-            CommandResult anonymous = skopeo.runAllowingFailure(Skopeo.DEFAULT_TIMEOUT, "copy", "--src-tls-verify=false",
-                    "--src-no-creds", "docker://" + mirror() + "/" + REPOSITORY + ":" + TAG, "dir:" + pulled);
-            assertFalse(anonymous.ok(), "pulled anonymously from a mirror with security.anonymous: none");
-            assertTrue(anonymous.stderr().contains("unauthorized"), anonymous.stderr());
-        } finally {
-            TempDirs.deleteQuietly(pulled);
-        }
-        pullAndCompare(USER); // fetched from the upstream
-        pullAndCompare(USER); // from the cache
+    void skopeoPullsWithAUserFromTomcatUsersXmlAndNotWithoutOne(@TempDir Path tmp) {
+        CommandResult anonymous = skopeo.copyToDirAllowingFailure(reference(), tmp.resolve("anonymous"), null, false);
+        assertFalse(anonymous.ok(), "pulled anonymously from a mirror with security.anonymous: none");
+        assertTrue(anonymous.stderr().contains("unauthorized"), anonymous.stderr());
+        pullAndCompare(tmp.resolve("first")); // fetched from the upstream
+        pullAndCompare(tmp.resolve("second")); // from the cache
     }
 
     @Test

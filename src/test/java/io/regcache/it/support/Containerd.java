@@ -87,12 +87,7 @@ public final class Containerd implements AutoCloseable {
                     return;
                 }
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Pause.millis(50);
         }
         throw new IllegalStateException("containerd not ready within " + START_TIMEOUT
                 + (last == null ? "" : "; last ctr version: " + last.describe()) + "\nlog tail:\n" + process.tail(30));
@@ -136,21 +131,6 @@ public final class Containerd implements AutoCloseable {
         return ctr(args.toArray(String[]::new));
     }
 
-    /**
-     * {@code ctr images pull --snapshotter native}: fetch and unpack. The native snapshotter only
-     * copies files, so it works where overlay mounts are not allowed.
-     */
-    public CommandResult pull(String ref, Path hostsDir, String userOrNull) {
-        List<String> args = new ArrayList<>(List.of("images", "pull", "--snapshotter", "native", "--hosts-dir",
-                hostsDir.toString()));
-        if (userOrNull != null) {
-            args.add("--user");
-            args.add(userOrNull);
-        }
-        args.add(ref);
-        return withContainerdLog(ctr(args.toArray(String[]::new)));
-    }
-
     /** Digests in the content store ({@code ctr content ls -q}). */
     public Set<String> contentDigests() {
         CommandResult r = ctr("content", "ls", "-q").orThrow();
@@ -189,14 +169,6 @@ public final class Containerd implements AutoCloseable {
             args.addAll(digests);
             ctr(args.toArray(String[]::new)).orThrow();
         }
-    }
-
-    public Path socket() {
-        return socket;
-    }
-
-    public Path logFile() {
-        return process.logFile();
     }
 
     private CommandResult withContainerdLog(CommandResult r) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process registry that misbehaves on purpose, for faults a real registry cannot produce:
@@ -20,6 +21,8 @@ import java.util.concurrent.Executors;
  * every request is recorded. No authentication.
  */
 public final class FaultyUpstream implements AutoCloseable {
+    private static final String OCTET_STREAM = "application/octet-stream";
+
     /** What to do for one request; may block, write partially, or fail. */
     @FunctionalInterface
     public interface Behaviour {
@@ -59,6 +62,33 @@ public final class FaultyUpstream implements AutoCloseable {
     public FaultyUpstream on(String path, Behaviour behaviour) {
         routes.put(path, behaviour);
         return this;
+    }
+
+    /**
+     * Serves {@code image} in repository {@code repo}: its manifest by {@code tag} and by digest,
+     * its config and layers by digest.
+     */
+    public FaultyUpstream publish(String repo, String tag, FakeImage image) {
+        return publish(repo, tag, image, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #publish(String, String, FakeImage)}, with the manifest's answer wrapped by
+     * {@code manifestAnswer} (e.g. to add headers).
+     */
+    public FaultyUpstream publish(String repo, String tag, FakeImage image, UnaryOperator<Behaviour> manifestAnswer) {
+        Behaviour manifest = manifestAnswer.apply(manifest(image.manifest(), MediaTypes.OCI_MANIFEST));
+        on("/v2/" + repo + "/manifests/" + tag, manifest);
+        on("/v2/" + repo + "/manifests/" + image.digest(), manifest);
+        for (byte[] blob : image.blobs()) {
+            on(blobPath(repo, blob), blob(blob));
+        }
+        return this;
+    }
+
+    /** {@code /v2/<repo>/blobs/<digest of blob>}. */
+    public static String blobPath(String repo, byte[] blob) {
+        return "/v2/" + repo + "/blobs/" + Digests.sha256(blob);
     }
 
     public List<Seen> requests() {
@@ -114,6 +144,11 @@ public final class FaultyUpstream implements AutoCloseable {
         };
     }
 
+    /** Serves a blob: {@link #serve} as {@code application/octet-stream}. */
+    public static Behaviour blob(byte[] body) {
+        return serve(body, OCTET_STREAM);
+    }
+
     /** Serves a manifest as a registry does: its media type and its Docker-Content-Digest (sha256). */
     public static Behaviour manifest(byte[] body, String mediaType) {
         Behaviour plain = serve(body, mediaType);
@@ -161,13 +196,13 @@ public final class FaultyUpstream implements AutoCloseable {
 
     /** Announces the full length, sends the first {@code cut} bytes, then drops the connection (first attempt only). */
     public static Behaviour dropAfter(byte[] body, int cut) {
-        Behaviour correct = serve(body, "application/octet-stream");
+        Behaviour correct = blob(body);
         return (ex, attempt) -> {
             if (attempt > 1) {
                 correct.handle(ex, attempt);
                 return;
             }
-            ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+            ex.getResponseHeaders().add("Content-Type", OCTET_STREAM);
             ex.sendResponseHeaders(200, body.length);
             OutputStream out = ex.getResponseBody();
             out.write(body, 0, cut);
@@ -179,7 +214,7 @@ public final class FaultyUpstream implements AutoCloseable {
     /** Sends {@code first} bytes, then waits for {@code gate} before sending the rest. */
     public static Behaviour stallAfter(byte[] body, int first, java.util.concurrent.CountDownLatch gate) {
         return (ex, attempt) -> {
-            ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+            ex.getResponseHeaders().add("Content-Type", OCTET_STREAM);
             ex.sendResponseHeaders(200, body.length);
             OutputStream out = ex.getResponseBody();
             out.write(body, 0, first);

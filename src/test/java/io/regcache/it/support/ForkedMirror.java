@@ -7,11 +7,8 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 
 /**
  * The repository's {@code jetty-base/} started the way users start it, as a child JVM:
@@ -97,7 +94,7 @@ public final class ForkedMirror implements AutoCloseable {
                     "jetty.http.port=" + port,
                     "jetty.requestlog.dir=" + requestLogDir);
             LoggedProcess process = LoggedProcess.start(name, command, work, dir.resolve(name + ".log"), null,
-                    CONFIG_ENV);
+                    CONFIG_ENV, Map.of());
             ForkedMirror mirror = new ForkedMirror(process, startJar, new URL("http://127.0.0.1:" + port), requestLogDir);
             try {
                 mirror.awaitReady();
@@ -129,10 +126,6 @@ public final class ForkedMirror implements AutoCloseable {
         return requestLogDir;
     }
 
-    public Path logFile() {
-        return process.logFile();
-    }
-
     /** Everything the child wrote to stdout and stderr so far. */
     public String log() {
         try {
@@ -148,10 +141,6 @@ public final class ForkedMirror implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     /** The exit status once the JVM has ended; 137 after {@link #kill()}. */
@@ -186,10 +175,7 @@ public final class ForkedMirror implements AutoCloseable {
      * returns once the JVM is gone and its output is in the log.
      */
     public void kill() {
-        List<ProcessHandle> tree = tree();
-        tree.forEach(ProcessHandle::destroyForcibly);
-        awaitExit(tree);
-        process.stop(Duration.ZERO); // already dead: only drains the log and forgets the exit hook
+        process.stopWithDescendants(Duration.ZERO);
     }
 
     /**
@@ -197,38 +183,12 @@ public final class ForkedMirror implements AutoCloseable {
      * as long as the base does not use --exec, which would fork a second JVM).
      */
     public void stop() {
-        List<ProcessHandle> tree = tree();
-        process.stop(Duration.ofSeconds(10));
-        tree.forEach(ProcessHandle::destroyForcibly);
-        awaitExit(tree);
+        process.stopWithDescendants(Duration.ofSeconds(10));
     }
 
     @Override
     public void close() {
         stop();
-    }
-
-    /** The JVM and its descendants, the JVM first. */
-    private List<ProcessHandle> tree() {
-        List<ProcessHandle> tree = new ArrayList<>();
-        ProcessHandle.of(process.pid()).ifPresent(p -> {
-            tree.add(p);
-            tree.addAll(p.descendants().toList());
-        });
-        return tree;
-    }
-
-    private void awaitExit(List<ProcessHandle> processes) {
-        for (ProcessHandle p : processes) {
-            try {
-                p.onExit().get(10, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                throw new IllegalStateException("process " + p.pid() + " of " + process + " did not exit", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + process + " to exit", e);
-            }
-        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.regcache.it.support;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,10 +32,10 @@ class HarnessSelfIT {
     private static final String ALICE = TokenServer.ALICE + ":" + TokenServer.ALICE_PASSWORD;
     private static final long KIB = 1024;
 
+    private static final Closer resources = new Closer();
     private static TokenServer tokens;
     private static UpstreamRegistry upstream;
     private static Skopeo skopeo;
-    private static ImageSeeder seeder;
     private static SeededImage v2s2;
     private static SeededImage oci;
     private static SeededImage ociIndex;
@@ -46,10 +45,10 @@ class HarnessSelfIT {
     @BeforeAll
     static void setUp() {
         RequiredTools.require("docker-registry", "skopeo", "containerd", "ctr");
-        tokens = TokenServer.start();
-        upstream = UpstreamRegistry.start(UpstreamRegistry.Auth.token(tokens));
-        skopeo = new Skopeo();
-        seeder = new ImageSeeder(upstream, skopeo);
+        tokens = resources.add(TokenServer.start());
+        upstream = resources.add(UpstreamRegistry.start(UpstreamRegistry.Auth.token(tokens)));
+        skopeo = resources.add(new Skopeo());
+        ImageSeeder seeder = resources.add(new ImageSeeder(upstream, skopeo));
         v2s2 = seeder.seed(ImageKind.DOCKER_V2S2, "library/harness-v2s2", "1.0", 100 * KIB, 300 * KIB);
         oci = seeder.seed(ImageKind.OCI, "team/harness-oci", "2.0", 200 * KIB);
         ociIndex = seeder.seed(ImageKind.OCI_INDEX, "library/harness-index", "3.0", 150 * KIB);
@@ -58,16 +57,8 @@ class HarnessSelfIT {
     }
 
     @AfterAll
-    static void tearDown() {
-        for (AutoCloseable c : new AutoCloseable[] {seeder, skopeo, upstream, tokens}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }
+    static void tearDown() throws Exception {
+        resources.close();
     }
 
     @Test
@@ -245,9 +236,8 @@ class HarnessSelfIT {
         upstream.start();
         assertEquals(port, upstream.port());
         assertArrayEquals(v2s2.manifestBytes(), skopeo.inspectRaw(v2s2.reference(), null));
-        List<RegistryRequest> after = upstream.awaitRequests(
+        upstream.awaitRequests(
                 l -> l.stream().anyMatch(r -> r.is("GET", "/v2/library/harness-v2s2/manifests/1.0") && r.status() == 200),
                 java.time.Duration.ofSeconds(5));
-        assertNotEquals(0, after.size());
     }
 }

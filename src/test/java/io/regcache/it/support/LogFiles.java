@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -38,16 +39,9 @@ public final class LogFiles {
 
     /** Their lines once {@code condition} holds for them; fails with the lines after 15 seconds. */
     public List<String> await(Predicate<List<String>> condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = lines();
-            if (condition.test(lines)) {
-                return lines;
-            }
-            Pause.millis(100);
-        }
-        throw new AssertionError("the logs in " + dir + " never reached the expected state; lines:\n  "
-                + String.join("\n  ", lines));
+        AtomicReference<List<String>> seen = new AtomicReference<>(List.of());
+        Poll.until(() -> "the logs in " + dir + " to reach the expected state; lines:\n  " + String.join("\n  ", seen.get()),
+                TIMEOUT, () -> condition.test(seen.updateAndGet(previous -> lines())));
+        return seen.get();
     }
 }

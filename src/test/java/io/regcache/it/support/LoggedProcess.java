@@ -16,7 +16,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -48,22 +51,25 @@ public final class LoggedProcess implements AutoCloseable {
     /** Starts {@code command}; output goes (appended) to {@code logFile}. */
     public static LoggedProcess start(String name, List<String> command, Path workDir, Path logFile,
                                       Consumer<String> lineListener) {
-        return start(name, command, workDir, logFile, lineListener, List.of());
+        return start(name, command, workDir, logFile, lineListener, List.of(), Map.of());
     }
 
     /**
      * Like {@link #start(String, List, Path, Path, Consumer)}, with the variables {@code unsetEnv}
-     * removed from the environment the child inherits from this JVM. The child is {@code command}
-     * itself, not a wrapper such as {@code env}, so {@link #pid()} is the program's own process.
+     * removed from the environment the child inherits from this JVM, and then {@code setEnv} set.
+     * The child is {@code command} itself, not a wrapper such as {@code env}, so {@link #pid()} is
+     * the program's own process.
      */
     public static LoggedProcess start(String name, List<String> command, Path workDir, Path logFile,
-                                      Consumer<String> lineListener, Collection<String> unsetEnv) {
+                                      Consumer<String> lineListener, Collection<String> unsetEnv,
+                                      Map<String, String> setEnv) {
         try {
             Files.writeString(logFile, "=== starting " + name + ": " + String.join(" ", command) + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().keySet().removeAll(unsetEnv);
+            pb.environment().putAll(setEnv);
             return new LoggedProcess(name, pb.start(), logFile, lineListener);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + String.join(" ", command) + ")", e);
@@ -152,10 +158,17 @@ public final class LoggedProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then SIGKILL after {@code grace}; waits until all output has been pumped. */
+    /**
+     * SIGTERM, then SIGKILL after {@code grace} (with no grace, SIGKILL at once: no shutdown of any
+     * kind); waits until all output has been pumped.
+     */
     public void stop(Duration grace) {
         if (process.isAlive()) {
-            process.destroy();
+            if (grace.isZero()) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
             try {
                 if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
@@ -177,6 +190,30 @@ public final class LoggedProcess implements AutoCloseable {
             // the hook is running or ran; nothing to undo
         } catch (IllegalArgumentException notRegistered) {
             // stopped twice
+        }
+    }
+
+    /**
+     * {@link #stop(Duration)} for a process that starts others (nginx's workers; a JVM that
+     * start.jar would fork with --exec): then SIGKILL to whatever it had started, and waits until
+     * each of them has exited.
+     */
+    public void stopWithDescendants(Duration grace) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        try {
+            stop(grace);
+        } finally {
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : descendants) {
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    throw new IllegalStateException("process " + p.pid() + " started by " + this + " did not exit", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + this + " to exit", e);
+                }
+            }
         }
     }
 

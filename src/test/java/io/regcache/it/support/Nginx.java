@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx (Debian's package) run by the test as the current user, entirely inside a temp
@@ -130,12 +128,7 @@ public final class Nginx implements AutoCloseable {
             } catch (IOException e) {
                 last = e.toString();
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Pause.millis(100);
         }
         throw new IllegalStateException("nginx did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT
                 + " (" + last + "):\n" + LoggedProcess.tailOf(dir.resolve("logs/error.log"), 20));
@@ -143,10 +136,6 @@ public final class Nginx implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     /** The error log (level info) so far. */
@@ -170,23 +159,9 @@ public final class Nginx implements AutoCloseable {
     /** Stops the master (SIGTERM, then SIGKILL) and any worker left, then deletes the directory. */
     @Override
     public void close() {
-        List<ProcessHandle> tree = new ArrayList<>();
-        Optional<ProcessHandle> master = ProcessHandle.of(process.pid());
-        master.ifPresent(m -> {
-            tree.add(m);
-            tree.addAll(m.descendants().toList());
-        });
         try {
-            process.stop(Duration.ofSeconds(10));
+            process.stopWithDescendants(Duration.ofSeconds(10));
         } finally {
-            for (ProcessHandle p : tree) {
-                p.destroyForcibly();
-                try {
-                    p.onExit().get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    System.err.println("[it-harness] nginx process " + p.pid() + " did not exit: " + e);
-                }
-            }
             TempDirs.deleteQuietly(dir);
         }
     }

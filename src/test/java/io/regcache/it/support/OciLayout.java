@@ -39,10 +39,6 @@ public final class OciLayout {
         }
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** skopeo/containers-image reference of a tag in this layout. */
     public String reference(String tag) {
         return "oci:" + dir + ":" + tag;
@@ -82,16 +78,26 @@ public final class OciLayout {
         }
     }
 
-    public Path blobPath(String digest) {
-        return blobs.resolve(Digests.hex(digest));
-    }
-
     /** Lists {@code manifest} in index.json under the tag annotation {@code org.opencontainers.image.ref.name}. */
     public void tag(String tag, BlobRef manifest) {
         Map<String, Object> d = descriptor(manifest);
         d.put("annotations", Map.of("org.opencontainers.image.ref.name", tag));
         tagged.add(d);
         writeIndex();
+    }
+
+    /** An OCI image manifest over {@code config} and {@code layers}, serialised compactly. */
+    static byte[] manifest(BlobRef config, List<BlobRef> layers) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+        manifest.put("config", descriptor(config));
+        manifest.put("layers", layers.stream().map(OciLayout::descriptor).toList());
+        try {
+            return JSON.writeValueAsBytes(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Map<String, Object> descriptor(BlobRef ref) {

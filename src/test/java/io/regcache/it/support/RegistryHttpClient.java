@@ -83,11 +83,6 @@ public final class RegistryHttpClient {
         return send("GET", "/v2/" + repository + "/blobs/" + digest, Map.of(), null);
     }
 
-    /** PUT a manifest (needs push rights). */
-    public Response putManifest(String repository, String reference, String mediaType, byte[] body) {
-        return send("PUT", "/v2/" + repository + "/manifests/" + reference, Map.of("Content-Type", mediaType), body);
-    }
-
     /** Any request; {@code path} starts with {@code /v2/}. Answers one auth challenge. */
     public Response send(String method, String path, Map<String, String> headers, byte[] body) {
         String what = method + " " + path;

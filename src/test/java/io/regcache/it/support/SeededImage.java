@@ -35,11 +35,6 @@ public record SeededImage(String registry, String repository, String tag, String
         return registry + "/" + repository + "@" + digest;
     }
 
-    /** The same repository/tag as seen through another registry (e.g. the cache or docker.io). */
-    public String referenceVia(String otherRegistry) {
-        return otherRegistry + "/" + repository + (tag != null ? ":" + tag : "@" + digest);
-    }
-
     public String manifestText() {
         return new String(manifestBytes, StandardCharsets.UTF_8);
     }
@@ -69,11 +64,6 @@ public record SeededImage(String registry, String repository, String tag, String
         children.forEach(c -> out.add(c.digest()));
         blobs().forEach(b -> out.add(b.digest()));
         return out;
-    }
-
-    /** Total bytes of all distinct blobs (what a full pull downloads besides manifests). */
-    public long blobBytes() {
-        return blobs().stream().mapToLong(BlobRef::size).sum();
     }
 
     @Override

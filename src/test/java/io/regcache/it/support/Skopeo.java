@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * private {@code --tmpdir} (big layers are staged there, not in /var/tmp).
  */
 public final class Skopeo implements AutoCloseable {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final Path dir;
     private final Path authFile;
@@ -43,38 +43,44 @@ public final class Skopeo implements AutoCloseable {
     }
 
     /** Runs {@code skopeo <global flags> args...}; throws with the output if it fails. */
-    public CommandResult run(Duration timeout, String... args) {
-        return runAllowingFailure(timeout, args).orThrow();
-    }
-
-    public CommandResult run(String... args) {
-        return run(DEFAULT_TIMEOUT, args);
+    private CommandResult run(String... args) {
+        return runAllowingFailure(args).orThrow();
     }
 
     /** Like {@link #run} but returns a failed result instead of throwing. */
-    public CommandResult runAllowingFailure(Duration timeout, String... args) {
+    private CommandResult runAllowingFailure(String... args) {
         List<String> cmd = new ArrayList<>(List.of("skopeo", "--insecure-policy", "--tmpdir", tmp.toString()));
         cmd.addAll(List.of(args));
         // REGISTRY_AUTH_FILE covers subcommands/flags that would otherwise read the default auth file.
-        return CommandRunner.run(cmd, timeout, Map.of("REGISTRY_AUTH_FILE", authFile.toString(), "TMPDIR", tmp.toString()));
+        return CommandRunner.run(cmd, TIMEOUT, Map.of("REGISTRY_AUTH_FILE", authFile.toString(), "TMPDIR", tmp.toString()));
     }
 
     /**
-     * {@code skopeo copy docker://src dir:destDir}. With {@code all}, a multi-arch image is copied
-     * whole (index plus every instance); the dir then holds {@code manifest.json}, one
-     * {@code <hex>.manifest.json} per instance, and every blob as a file named by its hex digest.
+     * {@code skopeo copy docker://src dir:destDir}; throws with skopeo's output if it fails. With
+     * {@code all}, a multi-arch image is copied whole (index plus every instance); the dir then holds
+     * {@code manifest.json}, one {@code <hex>.manifest.json} per instance, and every blob as a file
+     * named by its hex digest.
      *
      * @param creds {@code user:password} or null for anonymous
+     * @param extraArgs further options of {@code copy}, given after (so overriding) the defaults,
+     *                  e.g. {@code --src-tls-verify=true} for a registry behind TLS
      */
-    public CommandResult copyToDir(String srcRef, Path destDir, String creds, boolean all) {
+    public CommandResult copyToDir(String srcRef, Path destDir, String creds, boolean all, String... extraArgs) {
+        return copyToDirAllowingFailure(srcRef, destDir, creds, all, extraArgs).orThrow();
+    }
+
+    /** Like {@link #copyToDir} but returns a failed result instead of throwing, e.g. to assert a refusal. */
+    public CommandResult copyToDirAllowingFailure(String srcRef, Path destDir, String creds, boolean all,
+                                                  String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("copy", "--src-tls-verify=false", "--authfile", authFile.toString()));
         args.add(creds == null ? "--src-no-creds" : "--src-creds=" + creds);
         if (all) {
             args.add("--all");
         }
+        args.addAll(List.of(extraArgs));
         args.add(dockerRef(srcRef));
         args.add("dir:" + destDir);
-        return run(args.toArray(String[]::new));
+        return runAllowingFailure(args.toArray(String[]::new));
     }
 
     /** Pushes a local image (e.g. {@code oci:/path:tag}) to a registry over plain HTTP. */
@@ -99,15 +105,9 @@ public final class Skopeo implements AutoCloseable {
 
     /** {@code inspect --raw} without throwing, e.g. to assert that anonymous access is refused. */
     public CommandResult inspectRawResult(String ref, String creds) {
-        return runAllowingFailure(DEFAULT_TIMEOUT, "inspect", "--raw", "--tls-verify=false",
+        return runAllowingFailure("inspect", "--raw", "--tls-verify=false",
                 "--authfile", authFile.toString(),
                 creds == null ? "--no-creds" : "--creds=" + creds, dockerRef(ref));
-    }
-
-    /** Parsed {@code skopeo inspect} (not raw) output, e.g. Digest, Architecture, Layers. */
-    public String inspect(String ref, String creds) {
-        return run("inspect", "--tls-verify=false", "--authfile", authFile.toString(),
-                creds == null ? "--no-creds" : "--creds=" + creds, dockerRef(ref)).stdout();
     }
 
     /** Blob digests in a {@code dir:} copy: files named by a bare 64-hex digest. */

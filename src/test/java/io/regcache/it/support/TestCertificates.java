@@ -98,11 +98,6 @@ public final class TestCertificates {
         }
     }
 
-    /** The CA certificate (PEM), for clients to trust. */
-    public Path caFile() {
-        return caFile;
-    }
-
     /** The directory holding {@code ca.crt}: skopeo's {@code --src-cert-dir}. */
     public Path certDir() {
         return caFile.getParent();

@@ -38,12 +38,8 @@ public final class TestImages {
         config.put("history", history);
         BlobRef configRef = layout.addJson(config, MediaTypes.OCI_CONFIG);
 
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("schemaVersion", 2);
-        manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-        manifest.put("config", OciLayout.descriptor(configRef));
-        manifest.put("layers", layers.stream().map(l -> OciLayout.descriptor(l.blob())).toList());
-        return layout.addJson(manifest, MediaTypes.OCI_MANIFEST);
+        return layout.addBlob(OciLayout.manifest(configRef, layers.stream().map(OciLayout.Layer::blob).toList()),
+                MediaTypes.OCI_MANIFEST);
     }
 
     /** Writes per-platform images plus an OCI index over them. */

@@ -2,7 +2,6 @@ package io.regcache.it.support;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Instant;
@@ -81,6 +78,7 @@ public final class TokenServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EXPIRES_IN_SECONDS = 300;
 
     private final Path dir;
     private final HttpServer server;
@@ -90,11 +88,9 @@ public final class TokenServer implements AutoCloseable {
     private final Path certificatePem;
     private final String issuer;
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
-    private final AtomicInteger totalRequests = new AtomicInteger();
     private final AtomicInteger rejectedPosts = new AtomicInteger();
     private final Map<String, AtomicInteger> perAccount = new ConcurrentHashMap<>();
     private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
-    private volatile int expiresInSeconds = 300;
     private volatile KeyReference keyReference = KeyReference.X5C;
 
     private TokenServer(String issuer) throws Exception {
@@ -146,29 +142,11 @@ public final class TokenServer implements AutoCloseable {
         return certificatePem;
     }
 
-    public X509Certificate certificate() {
-        return certificate;
-    }
-
-    public void setExpiresInSeconds(int seconds) {
-        this.expiresInSeconds = seconds;
-    }
-
     public void setKeyReference(KeyReference ref) {
         this.keyReference = ref;
     }
 
-    /** Adds or replaces a user; its rights follow the name-based policy (unknown names = alice's rights). */
-    public void addUser(String user, String password) {
-        passwords.put(user, password);
-    }
-
-    /** GET token requests, including ones refused with 401. */
-    public int totalRequests() {
-        return totalRequests.get();
-    }
-
-    /** Non-GET requests answered 405 (containerd's OAuth2 POST attempts); not in {@link #totalRequests()}. */
+    /** Non-GET requests answered 405 (containerd's OAuth2 POST attempts). */
     public int rejectedPosts() {
         return rejectedPosts.get();
     }
@@ -184,15 +162,9 @@ public final class TokenServer implements AutoCloseable {
     }
 
     public void resetCounters() {
-        totalRequests.set(0);
         rejectedPosts.set(0);
         perAccount.clear();
         requests.clear();
-    }
-
-    /** Issues a token directly, bypassing HTTP (e.g. to call the upstream API with a push token). */
-    public String issueToken(String account, String service, List<String> scopes) {
-        return sign(account, service, grant(account, scopes));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -204,7 +176,6 @@ public final class TokenServer implements AutoCloseable {
                 send(ex, 405, Map.of("errors", List.of(Map.of("code", "UNSUPPORTED", "message", "use GET"))));
                 return;
             }
-            totalRequests.incrementAndGet();
             Map<String, List<String>> q = parseQuery(ex.getRequestURI().getRawQuery());
             String service = first(q, "service");
             List<String> scopes = q.getOrDefault("scope", List.of());
@@ -237,7 +208,7 @@ public final class TokenServer implements AutoCloseable {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("token", token);
             body.put("access_token", token);
-            body.put("expires_in", expiresInSeconds);
+            body.put("expires_in", EXPIRES_IN_SECONDS);
             body.put("issued_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             send(ex, 200, body);
         } catch (RuntimeException e) {
@@ -312,7 +283,7 @@ public final class TokenServer implements AutoCloseable {
                     .issuer(issuer)
                     .subject(account)
                     .audience(service) // one audience is serialised as a plain string, which 2.8.2 expects
-                    .expirationTime(Date.from(now.plusSeconds(expiresInSeconds)))
+                    .expirationTime(Date.from(now.plusSeconds(EXPIRES_IN_SECONDS)))
                     .notBeforeTime(Date.from(now.minusSeconds(5)))
                     .issueTime(Date.from(now))
                     .jwtID(UUID.randomUUID().toString())
@@ -331,20 +302,16 @@ public final class TokenServer implements AutoCloseable {
      * colon-separated groups of four characters. distribution maps root-bundle keys by this id.
      */
     public static String libtrustKeyId(byte[] spkiDer) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(spkiDer);
-            String b32 = base32(java.util.Arrays.copyOf(hash, 30));
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < b32.length(); i += 4) {
-                if (i > 0) {
-                    sb.append(':');
-                }
-                sb.append(b32, i, Math.min(i + 4, b32.length()));
+        byte[] hash = Digests.newSha256().digest(spkiDer);
+        String b32 = base32(java.util.Arrays.copyOf(hash, 30));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < b32.length(); i += 4) {
+            if (i > 0) {
+                sb.append(':');
             }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            sb.append(b32, i, Math.min(i + 4, b32.length()));
         }
+        return sb.toString();
     }
 
     private static String base32(byte[] data) {

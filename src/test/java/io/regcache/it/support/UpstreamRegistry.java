@@ -128,21 +128,13 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
         process = LoggedProcess.start("docker-registry", List.of("docker-registry", "serve", config.toString()),
                 dir, log, this::onLogLine);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry exited during startup (port " + port + "), log tail:\n"
-                        + process.tail(30));
-            }
-            int status = ping("ready");
-            if (status == 200 || status == 401) {
-                return;
-            }
-            Pause.millis(50);
+        try {
+            process.awaitAnswer(URI.create(url() + "/v2/?" + HARNESS_MARK + "ready"), START_TIMEOUT,
+                    r -> r.statusCode() == 200 || r.statusCode() == 401);
+        } catch (RuntimeException e) {
+            process.stop(Duration.ofSeconds(2));
+            throw e;
         }
-        process.stop(Duration.ofSeconds(2));
-        throw new IllegalStateException("docker-registry did not answer GET /v2/ within " + START_TIMEOUT
-                + ", log tail:\n" + process.tail(30));
     }
 
     /** Stops the registry (SIGTERM); its port then refuses connections. Storage is kept. */
@@ -285,15 +277,6 @@ public final class UpstreamRegistry implements AutoCloseable {
 
     public Auth auth() {
         return auth;
-    }
-
-    public Path logFile() {
-        return log;
-    }
-
-    /** Root of the registry's filesystem storage. */
-    public Path storageDir() {
-        return dir.resolve("storage");
     }
 
     @Override
