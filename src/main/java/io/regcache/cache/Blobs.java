@@ -80,18 +80,26 @@ final class Blobs {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        ensureRepositoryHas(up, repo, digest, access);
+        if (ensureRepositoryHas(up, repo, digest, access)) {
+            stored = store.stat(digest); // the upstream was asked: the file may have gone meanwhile
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+        }
         long size = stored.get().size();
         store.touch(stored.get(), accessGranularity);
         BlobContent content = withContent ? BlobContent.ofFile(digest, store.pathOf(digest), size, leases) : null;
         return Optional.of(new BlobResult(digest, size, content, CacheOutcome.HIT));
     }
 
-    private void ensureRepositoryHas(Upstream up, Repository repo, Digest digest, Access access) {
+    /** Confirms the blob for this repository and access; true when that took asking the upstream. */
+    private boolean ensureRepositoryHas(Upstream up, Repository repo, Digest digest, Access access) {
         Optional<Access> linked = index.blobAccess(repo, digest);
-        if (linked.isEmpty() || !linked.get().usableBy(access)) {
-            confirmUpstream(up, repo, digest, access);
+        if (linked.isPresent() && linked.get().usableBy(access)) {
+            return false;
         }
+        confirmUpstream(up, repo, digest, access);
+        return true;
     }
 
     /** The upstream has the blob for this repository and access: linked, and its size returned. */

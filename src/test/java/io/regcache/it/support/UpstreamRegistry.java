@@ -159,10 +159,10 @@ public final class UpstreamRegistry implements AutoCloseable {
     }
 
     /** Sends {@code GET /v2/?regcache-it-harness=tag}; returns the status or -1 if unreachable. */
-    private int ping(String tag) {
+    private int ping(String tag, Duration timeout) {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/v2/?" + HARNESS_MARK + tag))
-                    .timeout(Duration.ofSeconds(2)).GET().build();
+                    .timeout(timeout).GET().build();
             return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -178,14 +178,17 @@ public final class UpstreamRegistry implements AutoCloseable {
      * <p>distribution writes an access-log line only after the handler returns, so a client can
      * have its full response before the line exists. While the registry runs, this therefore sends
      * a fence request and waits until its own line shows up: every request that completed before
-     * the call is then in the list. After {@link #stop()} all output has been read already.
+     * the call is then in the list. Two fences in a row, because the line of a request that has
+     * just finished can still be written after a quick fence's own (seen on a loaded machine).
+     * After {@link #stop()} all output has been read already.
      */
     public List<RegistryRequest> requests() {
-        if (isRunning()) {
+        for (int i = 0; i < 2 && isRunning(); i++) {
             String tag = "fence-" + fenceCounter.incrementAndGet();
-            if (ping(tag) > 0) {
-                awaitRaw(r -> r.path().contains(HARNESS_MARK + tag), Duration.ofSeconds(5));
+            if (ping(tag, Duration.ofSeconds(10)) < 0) {
+                throw new IllegalStateException("the fence request got no answer from " + this);
             }
+            awaitRaw(r -> r.path().contains(HARNESS_MARK + tag), Duration.ofSeconds(10));
         }
         return snapshot();
     }
