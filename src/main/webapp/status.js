@@ -141,9 +141,13 @@
     return (n < 10 ? '0' : '') + n;
   }
 
-  function formatClock(t) {
+  function formatMinute(t) {
     var d = new Date(t);
-    return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+    return pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+
+  function formatClock(t) {
+    return formatMinute(t) + ':' + pad(new Date(t).getSeconds());
   }
 
   function formatDateTime(t) {
@@ -151,12 +155,19 @@
     return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + formatClock(t);
   }
 
+  /** A table's only row when there is nothing to list. */
+  function emptyRow(text, columns) {
+    var td = el('td', 'empty-row', text);
+    td.colSpan = columns;
+    return el('tr', null, td);
+  }
+
   function plural(n, word) {
     return formatCount(n) + ' ' + word + (n === 1 ? '' : 's');
   }
 
   var STATUS_TEXT = {
-    0: 'no answer', 200: 'OK', 206: 'Partial Content', 304: 'Not Modified', 401: 'Unauthorized', 403: 'Forbidden',
+    200: 'OK', 206: 'Partial Content', 304: 'Not Modified', 401: 'Unauthorized', 403: 'Forbidden',
     404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
     503: 'Service Unavailable', 504: 'Gateway Timeout'
   };
@@ -234,10 +245,7 @@
         if (x.admin !== state.admin) {
           return; // the view changed meanwhile; the next refresh is for the new one
         }
-        render(x.r.body);
-        state.lastOk = Date.now();
-        setConnection('ok');
-        $('load-error').hidden = true;
+        showStatus(x.r.body);
       })
       .catch(function (e) {
         setConnection('bad');
@@ -248,6 +256,14 @@
         state.inFlight = false;
         schedule();
       });
+  }
+
+  /** A status the API answered: shown, and the connection marked live. */
+  function showStatus(body) {
+    render(body);
+    state.lastOk = Date.now();
+    setConnection('ok');
+    $('load-error').hidden = true;
   }
 
   function setConnection(kind) {
@@ -390,10 +406,9 @@
       var t = firstMinute + i * MINUTE;
       if (Math.floor(t / MINUTE) % every === 0) {
         var x = left + (i + 0.5) * slotW;
-        var dt = new Date(t);
         root.appendChild(svg('line', { 'class': 'grid', x1: x, x2: x, y1: barsTop + barsH, y2: barsTop + barsH + 4 }));
         root.appendChild(svg('text', { 'class': 'tick', x: x, y: H - 4, 'text-anchor': 'middle' },
-          pad(dt.getHours()) + ':' + pad(dt.getMinutes())));
+          formatMinute(t)));
       }
     }
 
@@ -438,7 +453,7 @@
       } else {
         current = null;
       }
-      var tip = formatClock(m.start).slice(0, 5) + ' – ' + plural(m.hits + m.misses + m.stale + m.errors, 'request')
+      var tip = formatMinute(m.start) + ' – ' + plural(m.hits + m.misses + m.stale + m.errors, 'request')
         + ': ' + m.hits + ' hits, ' + m.stale + ' stale, ' + m.misses + ' misses, ' + m.errors + ' errors'
         + (ratio !== null ? '; hit ratio ' + formatPercent(ratio) : '')
         + '; ' + formatBytes(m.servedBytes) + ' served, ' + formatBytes(m.pulledBytes) + ' pulled';
@@ -543,9 +558,7 @@
       return tr;
     });
     if (!rows.length) {
-      var none = el('td', 'empty-row', 'No upstream configured.');
-      none.colSpan = d.admin ? 8 : 6;
-      rows.push(el('tr', null, none));
+      rows.push(emptyRow('No upstream configured.', d.admin ? 8 : 6));
     }
     $('upstream-rows').replaceChildren.apply($('upstream-rows'), rows);
     Array.prototype.forEach.call(document.querySelectorAll('#upstreams .admin-col'), function (th) {
@@ -592,9 +605,7 @@
       return tr;
     });
     if (!top.length) {
-      var none = el('td', 'empty-row', 'No pulls yet.');
-      none.colSpan = 3;
-      top.push(el('tr', null, none));
+      top.push(emptyRow('No pulls yet.', 3));
     }
     $('top-repos-rows').replaceChildren.apply($('top-repos-rows'), top);
 
@@ -614,9 +625,7 @@
       return tr;
     });
     if (!recent.length) {
-      var nothing = el('td', 'empty-row', 'No pulls yet.');
-      nothing.colSpan = 6;
-      recent.push(el('tr', null, nothing));
+      recent.push(emptyRow('No pulls yet.', 6));
     }
     $('recent-pulls-rows').replaceChildren.apply($('recent-pulls-rows'), recent);
   }
@@ -630,9 +639,7 @@
     return request('api/admin/status').then(function (r) {
       if (r.ok && r.body) {
         state.admin = true;
-        render(r.body);
-        state.lastOk = Date.now();
-        setConnection('ok');
+        showStatus(r.body);
         button.textContent = 'Leave admin view';
         button.classList.add('pill-admin');
         schedule();
@@ -690,6 +697,12 @@
     }
   }
 
+  /** A failed action, marked for scripts and tests. */
+  function showFailed(box, text, body) {
+    showError(box, text, body);
+    box.setAttribute('data-state', 'error');
+  }
+
   function definitionList(pairs) {
     var dl = el('dl');
     pairs.forEach(function (p) {
@@ -733,12 +746,10 @@
         showReport(box, 'Janitor', r.body);
         refresh();
       } else {
-        showError(box, 'The janitor did not run: ' + errorText(r), r.body);
-        box.setAttribute('data-state', 'error');
+        showFailed(box, 'The janitor did not run: ' + errorText(r), r.body);
       }
     }).catch(function (e) {
-      showError(box, 'The janitor did not run: ' + e);
-      box.setAttribute('data-state', 'error');
+      showFailed(box, 'The janitor did not run: ' + e);
     }).then(function () {
       button.disabled = false;
     });
@@ -768,12 +779,10 @@
         showReport(box, 'Purged ' + target, r.body);
         refresh();
       } else {
-        showError(box, 'Nothing purged: ' + errorText(r), r.body);
-        box.setAttribute('data-state', 'error');
+        showFailed(box, 'Nothing purged: ' + errorText(r), r.body);
       }
     }).catch(function (e) {
-      showError(box, 'Nothing purged: ' + e);
-      box.setAttribute('data-state', 'error');
+      showFailed(box, 'Nothing purged: ' + e);
     }).then(function () {
       button.disabled = false;
     });

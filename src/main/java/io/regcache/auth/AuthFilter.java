@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * Guards {@code /v2/}: finds out who is calling and whether they may pull at all, and otherwise
@@ -20,6 +19,8 @@ import java.util.Map;
  * private content reachable); a zero-config mirror stays open.
  */
 public final class AuthFilter extends HttpFilter {
+    private static final String[] MARKERS = {"/manifests/", "/blobs/", "/tags/list"};
+
     private final Authenticator authenticator;
     private final ClientNetwork network;
     private final Challenges challenges;
@@ -38,9 +39,9 @@ public final class AuthFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        String path = pathOf(req);
         String repository = repositoryOf(path);
-        req.setAttribute(Caller.CLIENT_ATTRIBUTE, String.valueOf(network.clientOf(req)).replaceFirst("^/", ""));
+        network.client(req); // for the pull telemetry, and for a Basic login's throttle
         Caller caller;
         try {
             caller = authenticator.authenticate(req, true);
@@ -60,8 +61,7 @@ public final class AuthFilter extends HttpFilter {
                     : new RegistryException(ErrorCode.DENIED, "pulling needs the role " + Roles.PULL), repository);
             return;
         } else if (repository != null && !caller.mayPullRepository(repository)) {
-            refuse(req, res, new RegistryException(ErrorCode.UNAUTHORIZED, 401, "the token does not cover " + repository,
-                    "insufficient_scope", Map.of()), repository);
+            refuse(req, res, new BearerRefusal("the token does not cover " + repository, "insufficient_scope"), repository);
             return;
         }
         req.setAttribute(Caller.ATTRIBUTE, caller);
@@ -70,14 +70,20 @@ public final class AuthFilter extends HttpFilter {
 
     private void refuse(HttpServletRequest req, HttpServletResponse res, RegistryException e, String repository) throws IOException {
         if (e.status() == 401) {
-            res.setHeader("WWW-Authenticate", challenges.bearer(req, repository, e.detail() instanceof String s ? s : null));
+            res.setHeader("WWW-Authenticate", challenges.bearer(req, repository, e instanceof BearerRefusal b ? b.error : null));
         }
         OciErrors.write(res, req.getMethod(), e);
     }
 
+    /** The path below {@code /v2}: {@code /} for the ping. */
+    public static String pathOf(HttpServletRequest req) {
+        String path = req.getPathInfo();
+        return path == null ? "/" : path;
+    }
+
     /** The repository a {@code /v2/} path names as the client wrote it, or null for other endpoints. */
     public static String repositoryOf(String path) {
-        for (String marker : new String[] {"/manifests/", "/blobs/", "/tags/list"}) {
+        for (String marker : MARKERS) {
             int i = path.lastIndexOf(marker);
             if (i > 1) {
                 return path.substring(1, i);

@@ -5,7 +5,6 @@ import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -36,27 +35,21 @@ public final class Authenticator {
 
     /** The caller, or a RegistryException (429 locked out, 401 bad credentials). */
     public Caller authenticate(HttpServletRequest req, boolean acceptTokens) {
-        InetAddress client = network.clientOf(req);
         String header = req.getHeader("Authorization");
         if (header == null || header.isBlank()) {
             return Caller.ANONYMOUS;
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return basic(req, header.substring(6).trim(), String.valueOf(client));
+            return basic(req, header.substring(6).trim());
         }
         if (acceptTokens && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return tokens.verify(header.substring(7).trim()).orElseThrow(() ->
-                    new RegistryException(ErrorCode.UNAUTHORIZED, 401, "invalid or expired token", "invalid_token", Map.of()));
+            return tokens.verify(header.substring(7).trim())
+                    .orElseThrow(() -> new BearerRefusal("invalid or expired token", "invalid_token"));
         }
         throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "unsupported authorization scheme", null, Map.of());
     }
 
-    /** A realm user by name and password, as the token endpoint's OAuth2 form sends them. */
-    public Caller login(HttpServletRequest req, String user, String password) {
-        return check(req, user, password, String.valueOf(network.clientOf(req)));
-    }
-
-    private Caller basic(HttpServletRequest req, String base64, String client) {
+    private Caller basic(HttpServletRequest req, String base64) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
@@ -67,10 +60,12 @@ public final class Authenticator {
         if (colon <= 0) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "malformed Basic credentials", null, Map.of());
         }
-        return check(req, decoded.substring(0, colon), decoded.substring(colon + 1), client);
+        return login(req, decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
-    private Caller check(HttpServletRequest req, String user, String password, String client) {
+    /** A realm user by name and password: from Basic credentials, or as the token endpoint's OAuth2 form sends them. */
+    public Caller login(HttpServletRequest req, String user, String password) {
+        String client = network.client(req);
         long wait = throttle.retryAfter(client);
         if (wait > 0) {
             throw new RegistryException(ErrorCode.TOOMANYREQUESTS, 429, "too many failed logins; try again later", null,

@@ -1,9 +1,9 @@
 package io.regcache.auth;
 
+import io.regcache.config.Cidr;
 import io.regcache.config.SecurityConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -42,8 +42,32 @@ public final class ClientNetwork {
         return peer;
     }
 
+    /**
+     * The client's address as logs, the login throttle and the status page name it, worked out once
+     * per request and kept in {@link Caller#CLIENT_ATTRIBUTE}.
+     */
+    public String client(HttpServletRequest req) {
+        return req.getAttribute(Caller.CLIENT_ATTRIBUTE) instanceof String c ? c : remember(req, clientOf(req));
+    }
+
+    /** Whether {@code security.allow} admits the request's client; without a list nobody's address is worked out. */
+    public boolean admits(HttpServletRequest req) {
+        if (security.allow().isEmpty()) {
+            return true;
+        }
+        InetAddress client = clientOf(req);
+        remember(req, client);
+        return allowed(client);
+    }
+
     public boolean allowed(InetAddress client) {
         return security.allow().isEmpty() || (client != null && security.allow().stream().anyMatch(c -> c.contains(client)));
+    }
+
+    private static String remember(HttpServletRequest req, InetAddress client) {
+        String c = client == null ? "null" : client.getHostAddress();
+        req.setAttribute(Caller.CLIENT_ATTRIBUTE, c);
+        return c;
     }
 
     /** The mirror's base URL as the client addressed it, e.g. {@code https://mirror.example.com}. */
@@ -79,7 +103,7 @@ public final class ClientNetwork {
         return ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
     }
 
-    /** An IP literal, or null; never a DNS lookup. */
+    /** An IP literal (IPv6 possibly in brackets), or null. */
     static InetAddress parse(String text) {
         if (text == null) {
             return null;
@@ -88,14 +112,7 @@ public final class ClientNetwork {
         if (t.startsWith("[") && t.endsWith("]")) {
             t = t.substring(1, t.length() - 1);
         }
-        if (t.isEmpty() || !t.matches("[0-9a-fA-F:.]+")) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(t);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return Cidr.address(t);
     }
 
     private static String stripPort(String hostPort) {

@@ -22,7 +22,7 @@ public final class NetworkFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        if (!network.allowed(network.clientOf(req))) {
+        if (!network.admits(req)) {
             OciErrors.write(res, req.getMethod(),
                     new RegistryException(ErrorCode.DENIED, 403, "this mirror does not serve your network", null, Map.of()));
             return;

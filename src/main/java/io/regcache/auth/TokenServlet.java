@@ -1,17 +1,17 @@
 package io.regcache.auth;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regcache.config.SecurityConfig;
+import io.regcache.http.Json;
 import io.regcache.http.OciErrors;
 import io.regcache.oci.RegistryException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
  * granted: the mirror is read-only.
  */
 public final class TokenServlet extends HttpServlet {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9][a-z0-9._/:\\-]{0,299}");
 
     private final Authenticator authenticator;
@@ -37,47 +36,48 @@ public final class TokenServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        Caller caller;
-        try {
-            caller = authenticator.authenticate(req, false);
-        } catch (RegistryException e) {
-            refuse(res, e);
-            return;
-        }
         String[] scopes = req.getParameterValues("scope");
-        PullTokens.Issued issued = tokens.issue(caller, grants(caller, scopes == null ? new String[0] : scopes));
-        ObjectNode body = JSON.createObjectNode();
-        body.put("token", issued.token());
-        body.put("access_token", issued.token());
-        body.put("expires_in", issued.expiresIn());
-        body.put("issued_at", issued.issuedAt().toString());
-        send(res, 200, body);
+        grant(res, () -> authenticator.authenticate(req, false), scopes == null ? new String[0] : scopes, null);
     }
 
     /** containerd's OAuth2 form; refresh tokens are not offered, so that grant falls back to GET. */
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String grant = req.getParameter("grant_type");
-        if (!"password".equals(grant)) {
-            ObjectNode err = JSON.createObjectNode().put("error", "unsupported_grant_type");
-            send(res, 400, err);
+        if (!"password".equals(req.getParameter("grant_type"))) {
+            Json.send(res, 400, Json.MAPPER.createObjectNode().put("error", "unsupported_grant_type"));
             return;
         }
+        String user = String.valueOf(req.getParameter("username"));
+        String password = String.valueOf(req.getParameter("password"));
+        String scope = req.getParameter("scope");
+        grant(res, () -> authenticator.login(req, user, password), scope == null ? new String[0] : new String[] {scope},
+                scope == null ? "" : scope);
+    }
+
+    /**
+     * A token for whoever {@code login} finds, answered as Docker's token endpoint does (with
+     * {@code token}), or with {@code oauthScope} non-null as an OAuth2 token endpoint does.
+     */
+    private void grant(HttpServletResponse res, Supplier<Caller> login, String[] scopes, String oauthScope) throws IOException {
         Caller caller;
         try {
-            caller = authenticator.login(req, String.valueOf(req.getParameter("username")), String.valueOf(req.getParameter("password")));
+            caller = login.get();
         } catch (RegistryException e) {
-            refuse(res, e);
+            OciErrors.write(res, "GET", e);
             return;
         }
-        String scope = req.getParameter("scope");
-        PullTokens.Issued issued = tokens.issue(caller, grants(caller, scope == null ? new String[0] : scope.split(" ")));
-        ObjectNode body = JSON.createObjectNode();
+        PullTokens.Issued issued = tokens.issue(caller, grants(caller, scopes));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (oauthScope == null) {
+            body.put("token", issued.token());
+        }
         body.put("access_token", issued.token());
         body.put("expires_in", issued.expiresIn());
         body.put("issued_at", issued.issuedAt().toString());
-        body.put("scope", scope == null ? "" : scope);
-        send(res, 200, body);
+        if (oauthScope != null) {
+            body.put("scope", oauthScope);
+        }
+        Json.send(res, 200, body);
     }
 
     /**
@@ -104,18 +104,5 @@ public final class TokenServlet extends HttpServlet {
             }
         }
         return out;
-    }
-
-    private static void refuse(HttpServletResponse res, RegistryException e) throws IOException {
-        OciErrors.write(res, "GET", e);
-    }
-
-    private static void send(HttpServletResponse res, int status, ObjectNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        res.setStatus(status);
-        res.setContentType("application/json");
-        res.setHeader("Cache-Control", "no-store");
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
     }
 }

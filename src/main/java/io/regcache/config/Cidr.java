@@ -3,28 +3,37 @@ package io.regcache.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code ::1/128}; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix, String text) {
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
 
     public static Cidr parse(String text) {
         String t = text.trim();
         int slash = t.indexOf('/');
-        String address = slash < 0 ? t : t.substring(0, slash);
-        if (!address.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException("not an IP network: " + text); // no host names: no DNS at start
-        }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(address).getAddress();
-        } catch (UnknownHostException e) {
+        InetAddress address = address(slash < 0 ? t : t.substring(0, slash));
+        if (address == null) {
             throw new IllegalArgumentException("not an IP network: " + text);
         }
+        byte[] bytes = address.getAddress();
         int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(t.substring(slash + 1));
         if (prefix < 0 || prefix > bytes.length * 8) {
             throw new IllegalArgumentException("bad prefix length in " + text);
         }
         return new Cidr(bytes, prefix, t);
+    }
+
+    /** An IP literal as an address, or null; only the characters of one reach InetAddress (no host names). */
+    public static InetAddress address(String literal) {
+        if (!IP_LITERAL.matcher(literal).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     public boolean contains(InetAddress address) {

@@ -47,14 +47,9 @@ public final class BlobResource {
         }
         BlobResult blob = service.getBlob(repo, d, Callers.access(request));
         long size = blob.size();
-        String client = Callers.client(request);
-        LongConsumer sent = bytes -> telemetry.served(repo.registry(), repo.name().value(), "blob", blob.outcome().name(), bytes, client);
+        LongConsumer sent = Callers.served(telemetry, request, repo, "blob", blob.outcome());
         if (range == null || size < 0) {
-            Response.ResponseBuilder b = described(Response.ok(), blob).entity(new BlobBody(blob.content(), 0, -1, sent));
-            if (size >= 0) {
-                b.header("Content-Length", size);
-            }
-            return b.build();
+            return whole(blob).entity(new BlobBody(blob.content(), 0, -1, sent)).build();
         }
         ByteRange.Span span = range.resolve(size);
         return described(Response.status(206), blob)
@@ -68,12 +63,16 @@ public final class BlobResource {
     public Response head(@PathParam("name") String name, @PathParam("digest") String digest,
                          @QueryParam("ns") String ns, @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
-        BlobResult blob = service.headBlob(repo, Digest.parse(digest), Callers.access(request));
+        return whole(service.headBlob(repo, Digest.parse(digest), Callers.access(request))).build();
+    }
+
+    /** A 200 for the whole blob; its length when known. */
+    private static Response.ResponseBuilder whole(BlobResult blob) {
         Response.ResponseBuilder b = described(Response.ok(), blob);
         if (blob.size() >= 0) {
             b.header("Content-Length", blob.size());
         }
-        return b.build();
+        return b;
     }
 
     private static Response.ResponseBuilder described(Response.ResponseBuilder b, BlobResult blob) {

@@ -33,7 +33,7 @@ public final class ErrorJsonServlet extends HttpServlet {
             default -> ErrorCode.UNKNOWN;
         };
         Object message = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-        res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        RegistryHeadersFilter.apiVersion(res);
         OciErrors.write(res, req.getMethod(), new RegistryException(error, code, message == null || message.toString().isBlank()
                 ? error.defaultMessage() : CacheHeaders.sanitize(message.toString()), null, java.util.Map.of()));
     }

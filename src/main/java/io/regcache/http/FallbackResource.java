@@ -19,7 +19,7 @@ import jakarta.ws.rs.Path;
 public final class FallbackResource {
     @GET
     public void unknown() {
-        throw new RegistryException(ErrorCode.NAME_UNKNOWN, "no such registry API endpoint");
+        throw noSuchEndpoint();
     }
 
     @POST
@@ -40,6 +40,10 @@ public final class FallbackResource {
     @DELETE
     public void delete() {
         throw readOnly();
+    }
+
+    static RegistryException noSuchEndpoint() {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "no such registry API endpoint");
     }
 
     static RegistryException readOnly() {

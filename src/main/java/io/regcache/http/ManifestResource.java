@@ -37,34 +37,33 @@ public final class ManifestResource {
     public Response get(@PathParam("name") String name, @PathParam("reference") String reference,
                         @QueryParam("ns") String ns, @Context HttpHeaders headers,
                         @Context HttpServletRequest request) {
-        Repository repo = router.route(name, ns);
-        Reference ref = Reference.parse(reference);
-        ManifestResult m = service.getManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")), Callers.access(request));
-        telemetry.served(repo.registry(), repo.name().value(), "manifest", m.outcome().name(), m.size(), Callers.client(request));
-        return respond(m, headers, true);
+        return manifest(name, reference, ns, headers, request, true);
     }
 
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("reference") String reference,
                          @QueryParam("ns") String ns, @Context HttpHeaders headers,
-                        @Context HttpServletRequest request) {
-        Repository repo = router.route(name, ns);
-        Reference ref = Reference.parse(reference);
-        ManifestResult m = service.headManifest(repo, ref, AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept")), Callers.access(request));
-        return respond(m, headers, false);
+                         @Context HttpServletRequest request) {
+        return manifest(name, reference, ns, headers, request, false);
     }
 
-    private static Response respond(ManifestResult m, HttpHeaders headers, boolean withBody) {
-        if (CacheHeaders.notModified(headers, m.digest())) {
-            Response.ResponseBuilder b = Response.notModified();
-            CacheHeaders.describe(b, m.digest(), m.outcome(), m.warning());
-            return b.build();
-        }
-        Response.ResponseBuilder b = Response.ok()
-                .type(m.mediaType())
-                .header("Content-Length", m.size());
-        CacheHeaders.describe(b, m.digest(), m.outcome(), m.warning());
+    private Response manifest(String name, String reference, String ns, HttpHeaders headers, HttpServletRequest request,
+                              boolean withBody) {
+        Repository repo = router.route(name, ns);
+        Reference ref = Reference.parse(reference);
+        AcceptedTypes accepted = AcceptedTypes.fromHeaders(headers.getRequestHeader("Accept"));
+        ManifestResult m;
         if (withBody) {
+            m = service.getManifest(repo, ref, accepted, Callers.access(request));
+            Callers.served(telemetry, request, repo, "manifest", m.outcome()).accept(m.size());
+        } else {
+            m = service.headManifest(repo, ref, accepted, Callers.access(request));
+        }
+        boolean held = CacheHeaders.notModified(headers, m.digest());
+        Response.ResponseBuilder b = held ? Response.notModified()
+                : Response.ok().type(m.mediaType()).header("Content-Length", m.size());
+        CacheHeaders.describe(b, m.digest(), m.outcome(), m.warning());
+        if (withBody && !held) {
             b.entity(m.bytes());
         }
         return b.build();

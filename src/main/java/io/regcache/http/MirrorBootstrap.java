@@ -49,8 +49,8 @@ import org.glassfish.jersey.servlet.ServletContainer;
  */
 public final class MirrorBootstrap implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(MirrorBootstrap.class.getName());
-    public static final String SERVICE_ATTRIBUTE = CacheService.class.getName();
 
+    private CacheService service;
     private OpsApplication ops;
 
     @Override
@@ -65,7 +65,6 @@ public final class MirrorBootstrap implements ServletContextListener {
         PrometheusTelemetry metrics = new PrometheusTelemetry();
         StatusBoard board = new StatusBoard(Clock.systemUTC());
         Telemetry telemetry = Telemetry.all(List.of(metrics, board));
-        CacheService service;
         try {
             MirrorConfig config = ConfigLoader.loadFromEnvironment();
             service = new CacheService(config, telemetry);
@@ -73,7 +72,6 @@ public final class MirrorBootstrap implements ServletContextListener {
             LOG.log(Level.SEVERE, "regcache cannot start: " + e.getMessage());
             throw e;
         }
-        ctx.setAttribute(SERVICE_ATTRIBUTE, service);
         metrics.gauge("regcache_cache_size_bytes", "Bytes the cache holds on disk", service::sizeOnDisk);
         metrics.gauge("regcache_cache_max_bytes", "The cache's size limit (-1: none)", () -> service.config().policy().maxSize());
         metrics.gauge("regcache_downloads_in_progress", "Blob downloads from upstreams in progress", service::downloadsInProgress);
@@ -118,9 +116,8 @@ public final class MirrorBootstrap implements ServletContextListener {
         if (ops != null) {
             ops.close();
         }
-        Object service = event.getServletContext().getAttribute(SERVICE_ATTRIBUTE);
-        if (service instanceof CacheService s) {
-            s.close();
+        if (service != null) {
+            service.close();
         }
     }
 }

@@ -1,34 +1,33 @@
 package io.regcache.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Builds the OCI error body {@code {"errors":[{code,message,detail}]}}; the one error-to-response mapper. */
 public final class OciErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private OciErrors() {
     }
 
-    public static byte[] body(ErrorCode code, String message, Object detail) {
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode errors = root.putArray("errors");
-        ObjectNode e = errors.addObject();
-        e.put("code", code.name());
-        e.put("message", message == null ? code.defaultMessage() : message);
-        e.set("detail", detail == null ? JSON.nullNode() : JSON.valueToTree(detail));
+    private static byte[] body(RegistryException e) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode error = root.putArray("errors").addObject();
+        error.put("code", e.code().name());
+        error.put("message", e.getMessage());
+        error.set("detail", Json.MAPPER.valueToTree(e.detail())); // null: a JSON null
         return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public static Response response(RegistryException e) {
-        byte[] body = body(e.code(), e.getMessage(), e.detail());
+        byte[] body = body(e);
         Response.ResponseBuilder b = Response.status(e.status())
                 .type("application/json")
                 .header("Content-Length", body.length)
@@ -37,11 +36,28 @@ public final class OciErrors {
         return b.build();
     }
 
+    /**
+     * The end of both APIs' exception mapping: registry errors as they are, the framework's client
+     * errors (4xx) with its message, anything else logged as {@code failure} and answered as internal.
+     */
+    public static Response fallback(Throwable t, Logger log, String failure) {
+        if (t instanceof RegistryException e) {
+            return response(e);
+        }
+        if (t instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
+            int status = w.getResponse().getStatus();
+            return response(new RegistryException(status == 404 ? ErrorCode.NAME_UNKNOWN : ErrorCode.UNSUPPORTED,
+                    status, w.getMessage(), null, Map.of()));
+        }
+        log.log(Level.SEVERE, failure, t);
+        return response(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());
+    }
+
     /** Writes the error straight to a servlet response (filters and servlets outside Jersey). */
     public static void write(HttpServletResponse res, String method, RegistryException e) throws IOException {
         res.setStatus(e.status());
         e.headers().forEach(res::setHeader);
-        byte[] body = body(e.code(), e.getMessage(), null);
+        byte[] body = body(e);
         res.setContentType("application/json");
         res.setContentLength(body.length);
         if (!"HEAD".equals(method)) {

@@ -3,13 +3,11 @@ package io.regcache.http;
 import io.regcache.auth.Challenges;
 import io.regcache.cache.CacheService;
 import io.regcache.metrics.Telemetry;
-import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /** The {@code /v2/} API: resources wired to the one cache service, plus error mapping and blob streaming. */
-public final class RegistryApplication extends ResourceConfig {
+public final class RegistryApplication extends LeanApplication {
     public RegistryApplication(CacheService service, Challenges challenges, Telemetry telemetry) {
         RepositoryRouter router = new RepositoryRouter(service);
         register(new AbstractBinder() {
@@ -27,9 +25,6 @@ public final class RegistryApplication extends ResourceConfig {
         register(FallbackResource.class);
         register(new RegistryExceptionMapper(challenges, telemetry));
         register(new BlobBodyWriter());
-        // default providers for types this API never uses (and whose classes are absent)
-        property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE,DOMSOURCE,RENDEREDIMAGE,SAXSOURCE");
-        property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // responses set Content-Length themselves; buffering would only delay the first byte
         property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);

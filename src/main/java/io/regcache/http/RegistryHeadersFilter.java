@@ -18,7 +18,7 @@ public final class RegistryHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        apiVersion(res);
         String ns = req.getParameter("ns");
         if (ns != null && RepositoryRouter.isHost(ns)) {
             res.setHeader("OCI-Namespace", ns);
@@ -27,5 +27,9 @@ public final class RegistryHeadersFilter extends HttpFilter {
         if (req.getAttribute(BlobBodyWriter.BROKEN) instanceof Throwable broken && res.isCommitted()) {
             throw new IOException("response body broken off after the headers were sent: " + broken.getMessage(), broken);
         }
+    }
+
+    static void apiVersion(HttpServletResponse res) {
+        res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     }
 }

@@ -39,7 +39,7 @@ public final class TagsResource {
                          @Context HttpServletRequest request) {
         Repository repo = router.route(name, ns);
         TagList page = service.listTags(repo, parseN(n), last, Callers.access(request));
-        telemetry.served(repo.registry(), repo.name().value(), "tags", page.outcome().name(), page.json().length, Callers.client(request));
+        Callers.served(telemetry, request, repo, "tags", page.outcome()).accept(page.json().length);
         Response.ResponseBuilder b = Response.ok(page.json(), "application/json")
                 .header("Content-Length", page.json().length)
                 .header("X-Cache", page.outcome().name());

@@ -63,7 +63,7 @@ public final class PrometheusTelemetry implements Telemetry {
     }
 
     @Override
-    public void upstreamCall(String upstream, int status, long nanos, String rateLimitRemaining, String rateLimitLimit) {
+    public void upstreamCall(String upstream, int status, long nanos, RateLimit rateLimit) {
         if (status > 0) {
             upstreamLatency.labelValues(upstream).observe(nanos / 1e9);
         }
@@ -75,10 +75,9 @@ public final class PrometheusTelemetry implements Telemetry {
         } else if (status >= 500) {
             upstreamErrors.labelValues(upstream, "server_error").inc();
         }
-        RateLimit limit = RateLimit.parse(rateLimitRemaining, rateLimitLimit);
-        if (limit != null) {
-            allowance.labelValues(upstream).set(limit.remaining());
-            allowanceLimit.labelValues(upstream).set(limit.limit());
+        if (rateLimit != null) {
+            allowance.labelValues(upstream).set(rateLimit.remaining());
+            allowanceLimit.labelValues(upstream).set(rateLimit.limit());
         }
     }
 

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +32,7 @@ public final class StatusBoard implements Telemetry {
     }
 
     /** What an upstream last answered. */
-    public record UpstreamState(String registry, int lastStatus, long lastAt, long lastOkAt, long lastErrorAt, RateLimit rateLimit) {
+    public record UpstreamState(int lastStatus, long lastOkAt, long lastErrorAt, RateLimit rateLimit) {
         public boolean reachable() {
             return lastStatus > 0 && lastStatus < 500;
         }
@@ -42,7 +41,7 @@ public final class StatusBoard implements Telemetry {
     /** Everything the page shows, at one moment. */
     public record Snapshot(long now, long startedAt, long hits, long misses, long stale, long errors, long servedBytes,
                            long pulledBytes, List<Minute> history, List<RepositoryStats> top, List<Pull> recent,
-                           List<UpstreamState> upstreams) {
+                           Map<String, UpstreamState> upstreams) {
         public long savedBytes() {
             return Math.max(0, servedBytes - pulledBytes);
         }
@@ -150,15 +149,14 @@ public final class StatusBoard implements Telemetry {
     }
 
     @Override
-    public void upstreamCall(String upstream, int status, long nanos, String rateLimitRemaining, String rateLimitLimit) {
+    public void upstreamCall(String upstream, int status, long nanos, RateLimit rateLimit) {
         long now = clock.millis();
-        RateLimit limit = RateLimit.parse(rateLimitRemaining, rateLimitLimit);
         upstreams.compute(upstream, (k, old) -> {
             boolean ok = status > 0 && status < 500 && status != 429;
-            return new UpstreamState(upstream, status, now,
+            return new UpstreamState(status,
                     ok ? now : old == null ? 0 : old.lastOkAt(),
                     ok ? (old == null ? 0 : old.lastErrorAt()) : now,
-                    limit != null ? limit : old == null ? null : old.rateLimit());
+                    rateLimit != null ? rateLimit : old == null ? null : old.rateLimit());
         });
     }
 
@@ -187,8 +185,7 @@ public final class StatusBoard implements Telemetry {
         synchronized (recent) {
             latest = List.copyOf(recent);
         }
-        Map<String, UpstreamState> states = new LinkedHashMap<>(upstreams);
         return new Snapshot(now, startedAt, hits.sum(), misses.sum(), stale.sum(), errors.sum(), served.sum(), pulled.sum(),
-                history, top, latest, List.copyOf(states.values()));
+                history, top, latest, Map.copyOf(upstreams));
     }
 }

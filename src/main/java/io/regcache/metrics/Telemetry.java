@@ -17,10 +17,18 @@ public interface Telemetry {
     void pulled(String upstream, String kind, long bytes);
 
     /**
-     * One exchange with an upstream: its status (0: no answer), how long it took, and Docker Hub's
-     * rate-limit headers when present ({@code ratelimit-remaining: 87;w=21600}), else null.
+     * One exchange with an upstream: its status (0: no answer), how long it took, and the pull
+     * allowance its rate-limit headers announced, else null.
      */
-    void upstreamCall(String upstream, int status, long nanos, String rateLimitRemaining, String rateLimitLimit);
+    void upstreamCall(String upstream, int status, long nanos, RateLimit rateLimit);
+
+    /**
+     * The same with Docker Hub's rate-limit headers as sent ({@code ratelimit-remaining: 87;w=21600}),
+     * or nulls: parsed here, once for all observers.
+     */
+    default void upstreamCall(String upstream, int status, long nanos, String rateLimitRemaining, String rateLimitLimit) {
+        upstreamCall(upstream, status, nanos, RateLimit.parse(rateLimitRemaining, rateLimitLimit));
+    }
 
     /** What a janitor run removed. */
     void evicted(int images, int blobs, long bytes);
@@ -35,7 +43,7 @@ public interface Telemetry {
         }
 
         @Override
-        public void upstreamCall(String upstream, int status, long nanos, String rateLimitRemaining, String rateLimitLimit) {
+        public void upstreamCall(String upstream, int status, long nanos, RateLimit rateLimit) {
         }
 
         @Override
@@ -57,8 +65,8 @@ public interface Telemetry {
             }
 
             @Override
-            public void upstreamCall(String upstream, int status, long nanos, String rateLimitRemaining, String rateLimitLimit) {
-                observers.forEach(o -> o.upstreamCall(upstream, status, nanos, rateLimitRemaining, rateLimitLimit));
+            public void upstreamCall(String upstream, int status, long nanos, RateLimit rateLimit) {
+                observers.forEach(o -> o.upstreamCall(upstream, status, nanos, rateLimit));
             }
 
             @Override

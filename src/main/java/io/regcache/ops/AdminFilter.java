@@ -58,7 +58,6 @@ public final class AdminFilter extends HttpFilter {
             refuse(req, res, new RegistryException(ErrorCode.UNSUPPORTED, 415, "send Content-Type: application/json", null, Map.of()));
             return;
         }
-        req.setAttribute(Caller.ATTRIBUTE, caller);
         chain.doFilter(req, res);
     }
 

@@ -1,14 +1,13 @@
 package io.regcache.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regcache.cache.CacheService;
 import io.regcache.cache.HealthCheck;
+import io.regcache.http.Json;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code /health} for load balancers and orchestrators: 200 while the mirror can serve (UP, or
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
  * not writable (DOWN).
  */
 public final class HealthServlet extends HttpServlet {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final CacheService service;
 
     public HealthServlet(CacheService service) {
@@ -26,16 +24,11 @@ public final class HealthServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         HealthCheck.Health h = service.health();
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", h.status());
         body.putObject("storage").put("writable", h.storageWritable());
         ObjectNode ups = body.putObject("upstreams");
         h.upstreamsReachable().forEach((name, ok) -> ups.putObject(name).put("reachable", ok));
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        res.setStatus(h.storageWritable() ? 200 : 503);
-        res.setContentType("application/json");
-        res.setHeader("Cache-Control", "no-store");
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
+        Json.send(res, h.storageWritable() ? 200 : 503, body);
     }
 }

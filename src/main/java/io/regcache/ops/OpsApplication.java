@@ -1,17 +1,15 @@
 package io.regcache.ops;
 
 import io.regcache.cache.CacheService;
+import io.regcache.http.LeanApplication;
 import io.regcache.metrics.StatusBoard;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
 
 /** {@code /api/}: the status page's data and the admin actions. */
-public final class OpsApplication extends ResourceConfig implements AutoCloseable {
+public final class OpsApplication extends LeanApplication implements AutoCloseable {
     private final PrefetchJobs jobs;
 
     public OpsApplication(CacheService service, StatusBoard board) {
@@ -31,8 +29,6 @@ public final class OpsApplication extends ResourceConfig implements AutoCloseabl
         // figures change every second, and the admin's are not for shared caches
         register((ContainerResponseFilter) (request, response) ->
                 response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store"));
-        property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE,DOMSOURCE,RENDEREDIMAGE,SAXSOURCE");
     }
 
     @Override

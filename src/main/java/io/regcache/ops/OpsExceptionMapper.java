@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.regcache.http.OciErrors;
 import io.regcache.oci.ErrorCode;
 import io.regcache.oci.RegistryException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Errors of the ops API in the same JSON form as the registry's. */
@@ -17,19 +15,10 @@ final class OpsExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable t) {
-        if (t instanceof RegistryException e) {
-            return OciErrors.response(e);
-        }
         if (t instanceof JsonProcessingException) {
             // the parser's message quotes the body: not repeated back
             return OciErrors.response(new RegistryException(ErrorCode.UNSUPPORTED, 400, "the body is not valid JSON", null, Map.of()));
         }
-        if (t instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
-            int status = w.getResponse().getStatus();
-            return OciErrors.response(new RegistryException(status == 404 ? ErrorCode.NAME_UNKNOWN : ErrorCode.UNSUPPORTED,
-                    status, w.getMessage(), null, Map.of()));
-        }
-        LOG.log(Level.SEVERE, "ops API failure", t);
-        return OciErrors.response(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());
+        return OciErrors.fallback(t, LOG, "ops API failure");
     }
 }

@@ -9,6 +9,7 @@ import io.regcache.cache.CacheService;
 import io.regcache.cache.Janitor;
 import io.regcache.config.CachePolicy;
 import io.regcache.config.UpstreamConfig;
+import io.regcache.http.Json;
 import io.regcache.metrics.StatusBoard;
 import io.regcache.oci.Digest;
 import io.regcache.oci.RegistryException;
@@ -35,7 +36,7 @@ import java.util.List;
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
 public final class OpsResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final CacheService service;
     private final StatusBoard board;
@@ -175,7 +176,8 @@ public final class OpsResource {
             ObjectNode node = ups.addObject();
             node.put("registry", u.registry());
             node.put("default", u.isDefault());
-            s.upstreams().stream().filter(st -> st.registry().equals(u.registry())).findFirst().ifPresent(st -> {
+            StatusBoard.UpstreamState st = s.upstreams().get(u.registry());
+            if (st != null) {
                 node.put("reachable", st.reachable());
                 node.put("lastStatus", st.lastStatus());
                 node.put("lastOkAt", st.lastOkAt());
@@ -183,7 +185,7 @@ public final class OpsResource {
                 if (st.rateLimit() != null) {
                     node.set("rateLimit", JSON.valueToTree(st.rateLimit()));
                 }
-            });
+            }
             if (admin) {
                 node.put("url", u.url().toString());
                 node.put("account", u.username());
