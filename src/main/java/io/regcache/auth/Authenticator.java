@@ -46,7 +46,7 @@ public final class Authenticator {
             return tokens.verify(header.substring(7).trim())
                     .orElseThrow(() -> new BearerRefusal("invalid or expired token", "invalid_token"));
         }
-        throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "unsupported authorization scheme", null, Map.of());
+        throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "unsupported authorization scheme");
     }
 
     private Caller basic(HttpServletRequest req, String base64) {
@@ -54,11 +54,11 @@ public final class Authenticator {
         try {
             decoded = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "malformed Basic credentials", null, Map.of());
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "malformed Basic credentials");
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "malformed Basic credentials", null, Map.of());
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "malformed Basic credentials");
         }
         return login(req, decoded.substring(0, colon), decoded.substring(colon + 1));
     }
@@ -68,7 +68,7 @@ public final class Authenticator {
         String client = network.client(req);
         long wait = throttle.retryAfter(client);
         if (wait > 0) {
-            throw new RegistryException(ErrorCode.TOOMANYREQUESTS, 429, "too many failed logins; try again later", null,
+            throw new RegistryException(ErrorCode.TOOMANYREQUESTS, 429, "too many failed logins; try again later",
                     Map.of("Retry-After", String.valueOf(wait)));
         }
         Optional<Caller> caller = containerLogin(req, user, password);
@@ -81,7 +81,7 @@ public final class Authenticator {
         if (security.rejectedAsAnonymous()) {
             return Caller.ANONYMOUS; // e.g. Docker Hub credentials a Docker daemon sends to its mirror
         }
-        throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "invalid username or password", null, Map.of());
+        throw new RegistryException(ErrorCode.UNAUTHORIZED, 401, "invalid username or password");
     }
 
     /** The container checks the password against its realm; the roles are the container's too. */

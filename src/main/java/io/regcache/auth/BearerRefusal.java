@@ -9,7 +9,7 @@ final class BearerRefusal extends RegistryException {
     final String error;
 
     BearerRefusal(String message, String error) {
-        super(ErrorCode.UNAUTHORIZED, 401, message, null, Map.of());
+        super(ErrorCode.UNAUTHORIZED, 401, message);
         this.error = error;
     }
 }

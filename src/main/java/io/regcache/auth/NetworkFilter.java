@@ -24,7 +24,7 @@ public final class NetworkFilter extends HttpFilter {
             throws IOException, ServletException {
         if (!network.admits(req)) {
             OciErrors.write(res, req.getMethod(),
-                    new RegistryException(ErrorCode.DENIED, 403, "this mirror does not serve your network", null, Map.of()));
+                    new RegistryException(ErrorCode.DENIED, 403, "this mirror does not serve your network"));
             return;
         }
         chain.doFilter(req, res);

@@ -84,6 +84,6 @@ record ManifestFacts(String mediaType, List<BlobRef> blobs, List<Digest> childre
     }
 
     private static RegistryException invalid(String message) {
-        return new RegistryException(ErrorCode.MANIFEST_INVALID, 502, message, null, Map.of());
+        return new RegistryException(ErrorCode.MANIFEST_INVALID, 502, message);
     }
 }

@@ -72,7 +72,7 @@ final class TagLists {
             JSON.readTree(json).path("tags").forEach(t -> tags.add(t.asText()));
             return tags;
         } catch (IOException e) {
-            throw new RegistryException(ErrorCode.UNKNOWN, 502, "upstream sent a malformed tag list", null, Map.of());
+            throw new RegistryException(ErrorCode.UNKNOWN, 502, "upstream sent a malformed tag list");
         }
     }
 

@@ -36,18 +36,18 @@ final class UpstreamErrors {
     private static RegistryException toClient(UpstreamException e, ErrorCode notFound, boolean credentialsMightHelp) {
         if (credentialsMightHelp && e.kind() == UpstreamException.Kind.DENIED) {
             return new RegistryException(ErrorCode.UNAUTHORIZED, 401,
-                    "authentication required: the upstream does not serve this without an account", null, Map.of());
+                    "authentication required: the upstream does not serve this without an account");
         }
         return switch (e.kind()) {
             case NOT_FOUND -> new RegistryException(notFound, e.getMessage());
             // Docker Hub answers 401 for repositories that do not exist as well as for private ones
             case DENIED -> new RegistryException(ErrorCode.NAME_UNKNOWN, 404,
-                    e.getMessage() + "; the repository does not exist or needs other credentials", null, Map.of());
-            case RATE_LIMITED -> new RegistryException(ErrorCode.TOOMANYREQUESTS, 429, e.getMessage(), null,
+                    e.getMessage() + "; the repository does not exist or needs other credentials");
+            case RATE_LIMITED -> new RegistryException(ErrorCode.TOOMANYREQUESTS, 429, e.getMessage(),
                     e.retryAfter() == null ? Map.of() : Map.of("Retry-After", e.retryAfter()));
-            case SERVER_ERROR -> new RegistryException(ErrorCode.UNAVAILABLE, 502, e.getMessage(), null, Map.of());
-            case UNREACHABLE -> new RegistryException(ErrorCode.UNAVAILABLE, 503, e.getMessage(), null, Map.of());
-            case BAD_RESPONSE -> new RegistryException(ErrorCode.UNKNOWN, 502, e.getMessage(), null, Map.of());
+            case SERVER_ERROR -> new RegistryException(ErrorCode.UNAVAILABLE, 502, e.getMessage());
+            case UNREACHABLE -> new RegistryException(ErrorCode.UNAVAILABLE, 503, e.getMessage());
+            case BAD_RESPONSE -> new RegistryException(ErrorCode.UNKNOWN, 502, e.getMessage());
         };
     }
 }

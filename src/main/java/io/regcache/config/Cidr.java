@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code ::1/128}; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix, String text) {
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+    // Only strings InetAddress parses as literals: a dotted quad in range, or anything with a colon
+    // (invalid IPv6 is refused without a lookup). "cafe" or "999.1.1.1" would be resolved by DNS.
+    private static final Pattern IP_LITERAL = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)|[0-9a-fA-F.]*:[0-9a-fA-F:.]*");
 
     public static Cidr parse(String text) {
         String t = text.trim();
@@ -24,7 +27,7 @@ public record Cidr(byte[] network, int prefix, String text) {
         return new Cidr(bytes, prefix, t);
     }
 
-    /** An IP literal as an address, or null; only the characters of one reach InetAddress (no host names). */
+    /** An IP literal as an address, or null; never a DNS lookup. */
     public static InetAddress address(String literal) {
         if (!IP_LITERAL.matcher(literal).matches()) {
             return null;

@@ -76,10 +76,10 @@ final class ByteRange {
     }
 
     private static RegistryException malformed(String message) {
-        return new RegistryException(ErrorCode.RANGE_INVALID, 400, message, null, Map.of());
+        return new RegistryException(ErrorCode.RANGE_INVALID, 400, message);
     }
 
     private static RegistryException unsatisfiable(String message, long size) {
-        return new RegistryException(ErrorCode.RANGE_INVALID, 416, message, null, Map.of("Content-Range", "bytes */" + size));
+        return new RegistryException(ErrorCode.RANGE_INVALID, 416, message, Map.of("Content-Range", "bytes */" + size));
     }
 }

@@ -35,6 +35,6 @@ public final class ErrorJsonServlet extends HttpServlet {
         Object message = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         RegistryHeadersFilter.apiVersion(res);
         OciErrors.write(res, req.getMethod(), new RegistryException(error, code, message == null || message.toString().isBlank()
-                ? error.defaultMessage() : CacheHeaders.sanitize(message.toString()), null, java.util.Map.of()));
+                ? error.defaultMessage() : CacheHeaders.sanitize(message.toString())));
     }
 }

@@ -22,7 +22,7 @@ public final class OciErrors {
         ObjectNode error = root.putArray("errors").addObject();
         error.put("code", e.code().name());
         error.put("message", e.getMessage());
-        error.set("detail", Json.MAPPER.valueToTree(e.detail())); // null: a JSON null
+        error.putNull("detail"); // the spec's optional detail: nothing to add to the message
         return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -47,7 +47,7 @@ public final class OciErrors {
         if (t instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             int status = w.getResponse().getStatus();
             return response(new RegistryException(status == 404 ? ErrorCode.NAME_UNKNOWN : ErrorCode.UNSUPPORTED,
-                    status, w.getMessage(), null, Map.of()));
+                    status, w.getMessage()));
         }
         log.log(Level.SEVERE, failure, t);
         return response(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());

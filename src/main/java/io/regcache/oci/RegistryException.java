@@ -9,18 +9,20 @@ import java.util.Map;
 public class RegistryException extends RuntimeException {
     private final ErrorCode code;
     private final int status;
-    private final transient Object detail;
     private final Map<String, String> headers;
 
     public RegistryException(ErrorCode code, String message) {
-        this(code, code.status(), message, null, Map.of());
+        this(code, code.status(), message);
     }
 
-    public RegistryException(ErrorCode code, int status, String message, Object detail, Map<String, String> headers) {
+    public RegistryException(ErrorCode code, int status, String message) {
+        this(code, status, message, Map.of());
+    }
+
+    public RegistryException(ErrorCode code, int status, String message, Map<String, String> headers) {
         super(message == null ? code.defaultMessage() : message);
         this.code = code;
         this.status = status;
-        this.detail = detail;
         this.headers = Map.copyOf(headers);
     }
 
@@ -30,11 +32,6 @@ public class RegistryException extends RuntimeException {
 
     public int status() {
         return status;
-    }
-
-    /** JSON-serialisable detail, or null. */
-    public Object detail() {
-        return detail;
     }
 
     /** Extra response headers, e.g. Retry-After on a 429. */

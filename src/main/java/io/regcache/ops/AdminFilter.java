@@ -50,12 +50,12 @@ public final class AdminFilter extends HttpFilter {
         }
         boolean changes = !"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod());
         if (changes && !sameOrigin(req)) {
-            refuse(req, res, new RegistryException(ErrorCode.DENIED, 403, "cross-origin request refused", null, Map.of()));
+            refuse(req, res, new RegistryException(ErrorCode.DENIED, 403, "cross-origin request refused"));
             return;
         }
         if (changes && !isJson(req.getContentType())) {
             // also for bodiless actions (janitor): a JSON content type is what a cross-site form cannot send
-            refuse(req, res, new RegistryException(ErrorCode.UNSUPPORTED, 415, "send Content-Type: application/json", null, Map.of()));
+            refuse(req, res, new RegistryException(ErrorCode.UNSUPPORTED, 415, "send Content-Type: application/json"));
             return;
         }
         chain.doFilter(req, res);

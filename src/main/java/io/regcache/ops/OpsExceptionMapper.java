@@ -17,7 +17,7 @@ final class OpsExceptionMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable t) {
         if (t instanceof JsonProcessingException) {
             // the parser's message quotes the body: not repeated back
-            return OciErrors.response(new RegistryException(ErrorCode.UNSUPPORTED, 400, "the body is not valid JSON", null, Map.of()));
+            return OciErrors.response(new RegistryException(ErrorCode.UNSUPPORTED, 400, "the body is not valid JSON"));
         }
         return OciErrors.fallback(t, LOG, "ops API failure");
     }

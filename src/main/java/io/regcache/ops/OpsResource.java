@@ -72,7 +72,7 @@ public final class OpsResource {
             list.forEach(i -> images.add(i.isTextual() ? i.asText().trim() : ""));
         }
         if (images.isEmpty() || images.size() > 500 || images.contains("")) {
-            throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400, "give 1 to 500 images: {\"images\": [\"alpine:3.20\", ...]}", null, java.util.Map.of());
+            throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400, "give 1 to 500 images: {\"images\": [\"alpine:3.20\", ...]}");
         }
         PrefetchJobs.Job job = jobs.submit(images);
         return Response.accepted(job(job)).build();
@@ -83,7 +83,7 @@ public final class OpsResource {
     public ObjectNode job(@PathParam("id") long id) {
         PrefetchJobs.Job job = jobs.get(id);
         if (job == null) {
-            throw new RegistryException(io.regcache.oci.ErrorCode.NAME_UNKNOWN, 404, "no such job", null, java.util.Map.of());
+            throw new RegistryException(io.regcache.oci.ErrorCode.NAME_UNKNOWN, 404, "no such job");
         }
         return job(job);
     }
@@ -111,7 +111,7 @@ public final class OpsResource {
             report = service.purge(service.repositoryOf(repository), null);
         } else {
             throw new RegistryException(io.regcache.oci.ErrorCode.UNSUPPORTED, 400,
-                    "give a repository, or an image as name@digest", null, java.util.Map.of());
+                    "give a repository, or an image as name@digest");
         }
         return report(report);
     }

@@ -82,6 +82,8 @@ class OpsIT extends DeployedMirror {
         String blob = FaultyUpstream.blobPath("ops/app", ownLayer);
         assertEquals(200, MirrorHttp.get(mirror, "/v2/ops/app/manifests/1").statusCode());
         assertArrayEquals(ownLayer, MirrorHttp.getBytes(mirror, blob).body()); // miss
+        // the download commits just after its last byte went out; a request before that joins it
+        Poll.until("the layer to be committed", Duration.ofSeconds(10), () -> Files.exists(storage.blobFile(ownLayer)));
         assertArrayEquals(ownLayer, MirrorHttp.getBytes(mirror, blob).body()); // hit
         var metrics = MirrorHttp.get(mirror, "/metrics");
         assertEquals(200, metrics.statusCode());
